@@ -1,0 +1,60 @@
+"""Account writes: users, role grants, password changes."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.audit import services as audit
+
+from .choices import RoleChoices
+from .models import RoleGrant, User
+from .scope import reset_scope
+
+
+@transaction.atomic
+def do_create_user(*, username, password, last_name="", first_name="", acting_user,
+                   must_change_password=True) -> User:
+    """Create a login; the initial password must be changed at first login unless stated otherwise."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": "该账号已存在。"})
+    user = User(username=username, last_name=last_name, first_name=first_name,
+                must_change_password=must_change_password)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.full_clean()
+    user.save()
+    audit.record_create(user, acting_user=acting_user)
+    return user
+
+
+@transaction.atomic
+def do_grant_role(*, user, role, organization, acting_user, include_descendants=True, expires_on=None) -> RoleGrant:
+    """Give `user` a role on `organization` (and its subtree)."""
+    if role == RoleChoices.INSPECTOR and expires_on is None:
+        raise ValidationError({"expires_on": "督导员授权必须设置有效期。"})
+    grant = RoleGrant(user=user, role=role, organization=organization, include_descendants=include_descendants,
+                      expires_on=expires_on, granted_by=acting_user)
+    grant.full_clean()
+    grant.save()
+    audit.record("grant", grant, acting_user=acting_user,
+                 changes={"role": [None, role], "organization": [None, organization.name]})
+    reset_scope(user)
+    return grant
+
+
+@transaction.atomic
+def do_revoke_role(grant: RoleGrant, *, acting_user) -> RoleGrant:
+    grant.revoked_at = timezone.now()
+    grant.save(update_fields=["revoked_at", "updated_at"])
+    audit.record("grant", grant, acting_user=acting_user, changes={"revoked_at": [None, str(grant.revoked_at)]})
+    reset_scope(grant.user)
+    return grant
+
+
+@transaction.atomic
+def do_change_password(user, new_password, *, acting_user) -> None:
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    audit.record("password_change", user, acting_user=acting_user)

@@ -1,0 +1,30 @@
+"""Navigation built from the user's roles: a link appears only where the user may go."""
+
+from django.urls import reverse
+
+from dangjian.accounts.choices import RoleChoices
+from dangjian.accounts.scope import get_scope
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = get_scope(user)
+    items = []
+    if scope.allows("view"):
+        items += [
+            {"key": "organizations", "label": "组织架构", "url": reverse("organizations:organization_tree")},
+            {"key": "members", "label": "党员名册", "url": reverse("members:member_list")},
+        ]
+    if scope.allows("change"):
+        items.append({"key": "quality", "label": "数据体检", "url": reverse("quality")})
+    if scope.member_ids:
+        items.append({"key": "me", "label": "我的信息", "url": reverse("members:member_detail", args=[scope.member_ids[0]])})
+    if scope.allows("audit"):
+        items.append({"key": "audit", "label": "审计日志", "url": reverse("audit:auditevent_list")})
+    if scope.allows("view"):
+        items.append({"key": "api", "label": "接口文档", "url": reverse("api-docs")})
+    labels = dict(RoleChoices.choices)
+    roles = sorted({labels[g.role] for g in user.grants.current()})
+    return {"navigation": items, "role_labels": roles or ["无授权"]}

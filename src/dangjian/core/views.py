@@ -1,0 +1,39 @@
+"""View building blocks shared by every app: scoping and service-backed forms."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+
+class ScopedViewMixin(LoginRequiredMixin):
+    """Rows come only from `model.objects.visible_to(user, action)`; anything else is a 404."""
+
+    model = None
+    scope_action = "view"
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user, self.scope_action)
+
+class ServiceFormMixin:
+    """Turn a service's ValidationError/PermissionDenied into form errors instead of a 500."""
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, messages in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages)
+            else:
+                form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or "无权执行此操作。")
+            return self.form_invalid(form)
+        return self.redirect_after()
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def redirect_after(self):
+        from django.shortcuts import redirect
+
+        return redirect(self.object.get_absolute_url())

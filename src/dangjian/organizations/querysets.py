@@ -1,0 +1,43 @@
+from django.db.models import Q
+from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
+
+from dangjian.core.querysets import ScopedQuerySet
+from dangjian.core.tree import subtree_q
+
+from .choices import BRANCH_KINDS, OrganizationStatus
+
+
+class OrganizationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
+    """Organizations; scoped on their own path."""
+
+    scope_path_field = "path"
+
+    def active(self):
+        return self.filter(status=OrganizationStatus.ACTIVE)
+
+    def branches(self):
+        """党支部, 联合党支部 and 临时党支部."""
+        return self.filter(kind__in=BRANCH_KINDS)
+
+    def descendants_of(self, organization, include_self=False):
+        qs = self.filter(subtree_q(organization.path))
+        return qs if include_self else qs.exclude(pk=organization.pk)
+
+    def grant_roots(self, user, action="view"):
+        """The highest organizations the user holds `action` on (the roots of their grants)."""
+        from dangjian.accounts.scope import root_paths
+
+        return self.filter(path__in=root_paths(user, action))
+
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(name__contains=text) | Q(code__startswith=text))
+
+
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
+    """treebeard's manager (ordered by path) with the scoped queryset's methods."""
+
+    def get_queryset(self):
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")

@@ -1,0 +1,18 @@
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("quality/", views.QualityView.as_view(), name="quality"),
+    path("accounts/", include("dangjian.accounts.urls")),
+    path("organizations/", include("dangjian.organizations.urls")),
+    path("members/", include("dangjian.members.urls")),
+    path("audit/", include("dangjian.audit.urls")),
+    path("api/v1/organizations/", include("dangjian.organizations.api.urls")),
+    path("api/v1/members/", include("dangjian.members.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+]
