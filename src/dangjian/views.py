@@ -1,10 +1,11 @@
 """Project-level pages that draw on every capability: the home dashboard and the 体检 page."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from dangjian.accounts.scope import get_scope
@@ -32,7 +33,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return context
 
     def _term_reminders(self, roots):
-        soon = date.today() + timedelta(days=183)
+        soon = timezone.localdate() + timedelta(days=183)
         reminders = []
         for root in roots:
             orgs = Organization.objects.descendants_of(root, include_self=True).active()

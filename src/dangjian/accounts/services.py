@@ -12,13 +12,18 @@ from .scope import reset_scope
 
 
 @transaction.atomic
-def do_create_user(*, username, password, last_name="", first_name="", acting_user,
-                   must_change_password=True) -> User:
+def do_create_user(
+    *, username, password, last_name="", first_name="", acting_user, must_change_password=True
+) -> User:
     """Create a login; the initial password must be changed at first login unless stated otherwise."""
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": "该账号已存在。"})
-    user = User(username=username, last_name=last_name, first_name=first_name,
-                must_change_password=must_change_password)
+    user = User(
+        username=username,
+        last_name=last_name,
+        first_name=first_name,
+        must_change_password=must_change_password,
+    )
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.full_clean()
@@ -28,16 +33,28 @@ def do_create_user(*, username, password, last_name="", first_name="", acting_us
 
 
 @transaction.atomic
-def do_grant_role(*, user, role, organization, acting_user, include_descendants=True, expires_on=None) -> RoleGrant:
+def do_grant_role(
+    *, user, role, organization, acting_user, include_descendants=True, expires_on=None
+) -> RoleGrant:
     """Give `user` a role on `organization` (and its subtree)."""
     if role == RoleChoices.INSPECTOR and expires_on is None:
         raise ValidationError({"expires_on": "督导员授权必须设置有效期。"})
-    grant = RoleGrant(user=user, role=role, organization=organization, include_descendants=include_descendants,
-                      expires_on=expires_on, granted_by=acting_user)
+    grant = RoleGrant(
+        user=user,
+        role=role,
+        organization=organization,
+        include_descendants=include_descendants,
+        expires_on=expires_on,
+        granted_by=acting_user,
+    )
     grant.full_clean()
     grant.save()
-    audit.record("grant", grant, acting_user=acting_user,
-                 changes={"role": [None, role], "organization": [None, organization.name]})
+    audit.record(
+        "grant",
+        grant,
+        acting_user=acting_user,
+        changes={"role": [None, role], "organization": [None, organization.name]},
+    )
     reset_scope(user)
     return grant
 
@@ -46,7 +63,9 @@ def do_grant_role(*, user, role, organization, acting_user, include_descendants=
 def do_revoke_role(grant: RoleGrant, *, acting_user) -> RoleGrant:
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at", "updated_at"])
-    audit.record("grant", grant, acting_user=acting_user, changes={"revoked_at": [None, str(grant.revoked_at)]})
+    audit.record(
+        "grant", grant, acting_user=acting_user, changes={"revoked_at": [None, str(grant.revoked_at)]}
+    )
     reset_scope(grant.user)
     return grant
 

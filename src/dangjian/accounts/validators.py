@@ -30,7 +30,7 @@ class PasswordPolicyValidator:
             )
         if character_classes(password) < policy["password_min_classes"]:
             raise ValidationError(
-                "密码须包含大写字母、小写字母、数字、符号中的至少%d类。" % policy["password_min_classes"],
+                f"密码须包含大写字母、小写字母、数字、符号中的至少{policy['password_min_classes']}类。",
                 code="password_too_simple",
             )
 

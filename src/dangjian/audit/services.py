@@ -32,9 +32,7 @@ def snapshot(obj) -> dict:
 
 def diff(before: dict, after: dict) -> dict:
     """{field: [old, new]} for the fields that differ."""
-    return {
-        name: [before.get(name), value] for name, value in after.items() if before.get(name) != value
-    }
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
 def _organization_path(obj) -> str:
@@ -108,5 +106,7 @@ def bulk_update_audited(objs: list, fields: list[str], befores: dict, *, acting_
     for obj in objs:
         changes = diff(befores[obj.pk], snapshot(obj))
         if changes:
-            events.append(build_event("update", obj, acting_user=acting_user, changes=changes, message=message))
+            events.append(
+                build_event("update", obj, acting_user=acting_user, changes=changes, message=message)
+            )
     AuditEvent.objects.bulk_create(events, batch_size=1000)

@@ -1,6 +1,9 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django_filters.views import FilterView
+
+from dangjian.core.views import FilterFormMixin
 
 from dangjian.accounts.scope import get_scope, paths_q
 
@@ -8,7 +11,7 @@ from .filtersets import AuditEventFilterSet
 from .models import AuditEvent
 
 
-class AuditEventListView(FilterView):
+class AuditEventListView(LoginRequiredMixin, FilterFormMixin, FilterView):
     """The searchable audit log, for system administrators, limited to their subtree's records."""
 
     model = AuditEvent

@@ -20,7 +20,13 @@ def navigation(request):
     if scope.allows("change"):
         items.append({"key": "quality", "label": "数据体检", "url": reverse("quality")})
     if scope.member_ids:
-        items.append({"key": "me", "label": "我的信息", "url": reverse("members:member_detail", args=[scope.member_ids[0]])})
+        items.append(
+            {
+                "key": "me",
+                "label": "我的信息",
+                "url": reverse("members:member_detail", args=[scope.member_ids[0]]),
+            }
+        )
     if scope.allows("audit"):
         items.append({"key": "audit", "label": "审计日志", "url": reverse("audit:auditevent_list")})
     if scope.allows("view"):

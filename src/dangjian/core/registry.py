@@ -5,8 +5,9 @@
 - `organization_warnings`: soft rules (rules.md §1) shown on an organization's page.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 
+
 class ScopedViewMixin(LoginRequiredMixin):
     """Rows come only from `model.objects.visible_to(user, action)`; anything else is a 404."""
 
@@ -11,6 +12,7 @@ class ScopedViewMixin(LoginRequiredMixin):
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user, self.scope_action)
+
 
 class ServiceFormMixin:
     """Turn a service's ValidationError/PermissionDenied into form errors instead of a 500."""
@@ -37,3 +39,25 @@ class ServiceFormMixin:
         from django.shortcuts import redirect
 
         return redirect(self.object.get_absolute_url())
+
+
+def clean_query(data):
+    """A copy of a QueryDict without empty values (a "全部" option submits `status=`)."""
+    cleaned = data.copy()
+    for key in list(cleaned.keys()):
+        values = [value for value in cleaned.getlist(key) if value != ""]
+        if values:
+            cleaned.setlist(key, values)
+        else:
+            del cleaned[key]
+    return cleaned
+
+
+class FilterFormMixin:
+    """For django-filter views: ignore empty parameters."""
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if kwargs.get("data") is not None:
+            kwargs["data"] = clean_query(kwargs["data"])
+        return kwargs

@@ -65,7 +65,9 @@ def branch_size_warnings(organization) -> list[str]:
     full = active.filter(status=MemberStatus.FULL).count()
     committee = Position.objects.current().committee().filter(organization=organization).count()
     if total > MAX_BRANCH_MEMBERS:
-        warnings.append(f"党员人数{total}名，超过一般不超过{MAX_BRANCH_MEMBERS}名的要求（支部工作条例第四条）。")
+        warnings.append(
+            f"党员人数{total}名，超过一般不超过{MAX_BRANCH_MEMBERS}名的要求（支部工作条例第四条）。"
+        )
     if full >= COMMITTEE_REQUIRED_AT and not organization.has_committee:
         warnings.append(f"正式党员{full}名（7名以上），应当设立支部委员会（支部工作条例第六章）。")
     low, high = COMMITTEE_SIZE

@@ -1,6 +1,7 @@
 from datetime import date
 
 import django_filters
+from django.utils import timezone
 
 from dangjian.core.tree import subtree_q
 from dangjian.organizations.models import Organization
@@ -21,7 +22,9 @@ def years_ago(years: int, today: date) -> date:
 class MemberFilterSet(django_filters.FilterSet):
     """Shared by the roster page, its export and the API."""
 
-    q = django_filters.CharFilter(label="搜索", method="filter_q", help_text="姓名、拼音首字母、身份证号或手机号")
+    q = django_filters.CharFilter(
+        label="搜索", method="filter_q", help_text="姓名、拼音首字母、身份证号或手机号"
+    )
     organization = django_filters.NumberFilter(label="党组织（含下级）", method="filter_organization")
     status = django_filters.MultipleChoiceFilter(label="党员状态", choices=MemberStatus.choices)
     category = django_filters.MultipleChoiceFilter(label="人员类别", choices=MemberCategory.choices)
@@ -31,10 +34,18 @@ class MemberFilterSet(django_filters.FilterSet):
     is_unreachable = django_filters.BooleanFilter(label="失联党员")
     ordering = django_filters.OrderingFilter(
         label="排序",
-        fields=(("name_pinyin", "name"), ("birth_date", "birth_date"), ("joined_on", "joined_on"),
-                ("organization__path", "organization")),
-        field_labels={"name_pinyin": "姓名", "birth_date": "出生日期", "joined_on": "入党日期",
-                      "organization__path": "所在组织"},
+        fields=(
+            ("name_pinyin", "name"),
+            ("birth_date", "birth_date"),
+            ("joined_on", "joined_on"),
+            ("organization__path", "organization"),
+        ),
+        field_labels={
+            "name_pinyin": "姓名",
+            "birth_date": "出生日期",
+            "joined_on": "入党日期",
+            "organization__path": "所在组织",
+        },
     )
 
     class Meta:
@@ -50,6 +61,8 @@ class MemberFilterSet(django_filters.FilterSet):
 
     def filter_age_band(self, queryset, name, value):
         _, low, high = AGE_BANDS[int(value)]
-        today = date.today()
-        # Age between low and high inclusive ⇔ born after (today − high − 1 years) and on/before (today − low).
-        return queryset.filter(birth_date__gt=years_ago(high + 1, today), birth_date__lte=years_ago(low, today))
+        today = timezone.localdate()
+        # Age in [low, high] ⇔ born after (today − high − 1 years) and on/before (today − low).
+        return queryset.filter(
+            birth_date__gt=years_ago(high + 1, today), birth_date__lte=years_ago(low, today)
+        )

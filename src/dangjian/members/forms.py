@@ -15,9 +15,24 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = [
-            "name", "sex", "ethnicity", "birth_date", "id_number", "native_place", "education", "category",
-            "job_title", "phone", "organization", "party_group", "joined_on", "confirmed_on", "status",
-            "is_mobile", "is_unreachable", "remarks",
+            "name",
+            "sex",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "native_place",
+            "education",
+            "category",
+            "job_title",
+            "phone",
+            "organization",
+            "party_group",
+            "joined_on",
+            "confirmed_on",
+            "status",
+            "is_mobile",
+            "is_unreachable",
+            "remarks",
         ]
         widgets = {
             "birth_date": DateInput(),
@@ -62,8 +77,9 @@ class MemberStatusForm(forms.Form):
 
 
 class MemberTransferForm(forms.Form):
-    to_organization = forms.ModelChoiceField(label="转入党支部（系统内）", queryset=Organization.objects.none(),
-                                             required=False)
+    to_organization = forms.ModelChoiceField(
+        label="转入党支部（系统内）", queryset=Organization.objects.none(), required=False
+    )
     to_name = forms.CharField(label="转入单位（系统外）", max_length=100, required=False)
     transferred_on = forms.DateField(label="转接日期", widget=DateInput())
     letter_number = forms.CharField(label="介绍信编号", max_length=50, required=False)

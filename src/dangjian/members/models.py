@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from dangjian.core.crypto import crypto_provider
@@ -42,7 +43,10 @@ class Member(OrgScopedModel):
     """A 党员 in the roster of a branch. Never deleted: leaving is a status with a date and reason."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name="所在党支部", on_delete=models.PROTECT, related_name="members"
+        "organizations.Organization",
+        verbose_name="所在党支部",
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     party_group = models.ForeignKey(
         "organizations.Organization",
@@ -76,7 +80,9 @@ class Member(OrgScopedModel):
     phone_index = models.CharField("联系电话索引", max_length=64, blank=True, editable=False, db_index=True)
     joined_on = models.DateField("入党日期")
     confirmed_on = models.DateField("转正日期", null=True, blank=True)
-    status = models.CharField("党员状态", max_length=16, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    status = models.CharField(
+        "党员状态", max_length=16, choices=MemberStatus.choices, default=MemberStatus.FULL
+    )
     status_changed_on = models.DateField("状态变更日期", null=True, blank=True)
     status_reason = models.TextField("状态变更原因", blank=True)
     is_mobile = models.BooleanField("流动党员", default=False)
@@ -139,7 +145,11 @@ class Member(OrgScopedModel):
             errors["party_group"] = "所选党小组不属于该党员所在党支部。"
         if self.status in LEAVING_STATUSES and not self.status_changed_on:
             errors["status_changed_on"] = "请填写状态变更日期。"
-        if self.joined_on and self.birth_date and self.joined_on < self.birth_date.replace(year=self.birth_date.year + 18):
+        if (
+            self.joined_on
+            and self.birth_date
+            and self.joined_on < self.birth_date.replace(year=self.birth_date.year + 18)
+        ):
             errors["joined_on"] = "入党时须年满18岁（发展党员工作细则第五条）。"
         if errors:
             raise ValidationError(errors)
@@ -150,8 +160,12 @@ class Member(OrgScopedModel):
         return self.status in ACTIVE_STATUSES
 
     def age_on(self, day: date | None = None) -> int:
-        day = day or date.today()
-        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        day = day or timezone.localdate()
+        return (
+            day.year
+            - self.birth_date.year
+            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
     @property
     def masked_id_number(self) -> str:
@@ -165,7 +179,7 @@ class Member(OrgScopedModel):
         """预备期 is one year from the 支部大会 (entered as 入党日期); past it still 预备 is an error."""
         if self.status != MemberStatus.PROBATIONARY:
             return False
-        today = today or date.today()
+        today = today or timezone.localdate()
         try:
             end = self.joined_on.replace(year=self.joined_on.year + 1)
         except ValueError:
@@ -175,7 +189,7 @@ class Member(OrgScopedModel):
 
 class PositionQuerySet(models.QuerySet):
     def current(self, today: date | None = None):
-        today = today or date.today()
+        today = today or timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), started_on__lte=today)
 
     def committee(self):
@@ -185,9 +199,14 @@ class PositionQuerySet(models.QuerySet):
 class Position(TimeStampedModel):
     """A member's post in an organization's committee (书记、组织委员…) or as 党小组组长."""
 
-    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="positions")
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="positions"
+    )
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name="任职组织", on_delete=models.PROTECT, related_name="positions"
+        "organizations.Organization",
+        verbose_name="任职组织",
+        on_delete=models.PROTECT,
+        related_name="positions",
     )
     title = models.CharField("职务", max_length=24, choices=PositionTitle.choices)
     started_on = models.DateField("任职日期")
@@ -214,7 +233,9 @@ class Position(TimeStampedModel):
 class Transfer(TimeStampedModel):
     """组织关系转接: a dated move of a member between organizations (or in/out of the system)."""
 
-    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers")
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers"
+    )
     kind = models.CharField("转接类型", max_length=10, choices=TransferKind.choices)
     from_organization = models.ForeignKey(
         "organizations.Organization",

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from dangjian.accounts.scope import get_scope
 from dangjian.audit import services as audit
@@ -15,9 +16,24 @@ from .choices import LEAVING_STATUSES, MemberStatus, TransferKind
 from .models import Member, Position, Transfer
 
 EDITABLE_FIELDS = [
-    "organization", "party_group", "name", "sex", "ethnicity", "birth_date", "id_number", "native_place",
-    "education", "category", "job_title", "phone", "joined_on", "confirmed_on", "status", "is_mobile",
-    "is_unreachable", "remarks",
+    "organization",
+    "party_group",
+    "name",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "native_place",
+    "education",
+    "category",
+    "job_title",
+    "phone",
+    "joined_on",
+    "confirmed_on",
+    "status",
+    "is_mobile",
+    "is_unreachable",
+    "remarks",
 ]
 
 
@@ -74,12 +90,14 @@ def do_update_member(member: Member, *, acting_user, expected_version: int | Non
 
 
 @transaction.atomic
-def do_change_member_status(member: Member, *, status: str, changed_on: date, reason: str, acting_user) -> Member:
+def do_change_member_status(
+    member: Member, *, status: str, changed_on: date, reason: str, acting_user
+) -> Member:
     """出党、停止党籍、去世 (and restoring): a status with a date and a reason; the record stays."""
     require(acting_user, member.organization)
     if status in LEAVING_STATUSES and not reason.strip():
         raise ValidationError({"reason": "请填写状态变更原因。"})
-    if changed_on > date.today():
+    if changed_on > timezone.localdate():
         raise ValidationError({"changed_on": "状态变更日期不能晚于今天。"})
     before = audit.snapshot(member)
     member.status = status
@@ -116,7 +134,7 @@ class TransferMember:
                 raise ValidationError({"to_organization": "组织关系只能转入党支部。"})
             if self.to_organization.pk == self.member.organization_id:
                 raise ValidationError({"to_organization": "转入组织与当前所在组织相同。"})
-        if self.transferred_on > date.today():
+        if self.transferred_on > timezone.localdate():
             raise ValidationError({"transferred_on": "转接日期不能晚于今天。"})
 
     @transaction.atomic
@@ -145,14 +163,16 @@ class TransferMember:
             member.status_reason = f"组织关系转往{self.to_name}"
         member.version += 1
         member.save()
-        audit.record_update(member, before, acting_user=self.acting_user, action=AuditAction.TRANSFER,
-                            message=str(transfer))
+        audit.record_update(
+            member, before, acting_user=self.acting_user, action=AuditAction.TRANSFER, message=str(transfer)
+        )
         return transfer
 
 
 @transaction.atomic
-def do_assign_position(*, member: Member, organization: Organization, title: str, started_on: date,
-                       acting_user) -> Position:
+def do_assign_position(
+    *, member: Member, organization: Organization, title: str, started_on: date, acting_user
+) -> Position:
     """Give a member a post (书记、组织委员…) in an organization's committee."""
     require(acting_user, organization)
     if not member.is_active:

@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.html import format_html
 from django.views import View
 from django.views.generic import DetailView, FormView
-from django_tables2 import SingleTableMixin
 from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
 from dangjian.accounts.scope import get_scope
 from dangjian.audit import services as audit
 from dangjian.audit.models import AuditEvent
-from dangjian.core.views import ScopedViewMixin, ServiceFormMixin
+from dangjian.core.views import FilterFormMixin, ScopedViewMixin, ServiceFormMixin
 
 from . import services
 from .filtersets import MemberFilterSet
@@ -22,7 +22,7 @@ from .models import Member
 from .tables import MemberTable
 
 
-class MemberListView(ScopedViewMixin, SingleTableMixin, FilterView):
+class MemberListView(ScopedViewMixin, FilterFormMixin, SingleTableMixin, FilterView):
     """花名册: search, filter by subtree/status/category/age band, sort, paginate."""
 
     model = Member
@@ -130,7 +130,10 @@ class MemberEditView(MemberFormMixin, ScopedViewMixin, FormView):
     def perform(self, form):
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         return services.do_update_member(
-            self.member, acting_user=self.request.user, expected_version=form.cleaned_data.get("version"), **fields
+            self.member,
+            acting_user=self.request.user,
+            expected_version=form.cleaned_data.get("version"),
+            **fields,
         )
 
     def redirect_after(self):
@@ -163,7 +166,9 @@ class MemberStatusView(MemberActionView):
     title = "变更党员状态（出党、停止党籍、去世等）"
 
     def perform(self, form):
-        return services.do_change_member_status(self.member, acting_user=self.request.user, **form.cleaned_data)
+        return services.do_change_member_status(
+            self.member, acting_user=self.request.user, **form.cleaned_data
+        )
 
 
 class MemberTransferView(MemberActionView):
@@ -175,7 +180,9 @@ class MemberTransferView(MemberActionView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def perform(self, form):
-        return services.TransferMember(member=self.member, acting_user=self.request.user, **form.cleaned_data).execute()
+        return services.TransferMember(
+            member=self.member, acting_user=self.request.user, **form.cleaned_data
+        ).execute()
 
 
 class PositionCreateView(MemberActionView):
@@ -187,4 +194,6 @@ class PositionCreateView(MemberActionView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def perform(self, form):
-        return services.do_assign_position(member=self.member, acting_user=self.request.user, **form.cleaned_data)
+        return services.do_assign_position(
+            member=self.member, acting_user=self.request.user, **form.cleaned_data
+        )

@@ -20,13 +20,18 @@ def count_branches(paths: list[str]) -> dict[str, dict[str, int]]:
     orgs = Organization.objects.active().filter(kind__in=BRANCH_KINDS)
     if parent:
         orgs = orgs.filter(subtree_q(parent))
-    rows = orgs.annotate(prefix=Substr("path", 1, length)).values_list("prefix").annotate(n=Count("id")).order_by()
+    rows = (
+        orgs.annotate(prefix=Substr("path", 1, length))
+        .values_list("prefix")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     counts = dict(rows)
     return {path: {"党支部": counts.get(path, 0)} for path in paths}
 
 
 def counts_for(organizations) -> dict[str, dict[str, int]]:
-    """Every registered counter for each organization, grouping siblings so each counter runs once per parent."""
+    """Every registered counter per organization; siblings grouped so a counter runs once per parent."""
     by_parent = defaultdict(list)
     for org in organizations:
         by_parent[org.path[:-STEPLEN]].append(org.path)

@@ -17,8 +17,16 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = [
-            "code", "name", "kind", "unit_category", "founded_on", "term_started_on", "term_ends_on",
-            "has_committee", "address", "remarks",
+            "code",
+            "name",
+            "kind",
+            "unit_category",
+            "founded_on",
+            "term_started_on",
+            "term_ends_on",
+            "has_committee",
+            "address",
+            "remarks",
         ]
         widgets = {
             "founded_on": DateInput(),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from treebeard.mp_tree import MP_Node
 
 from dangjian.core.models import TimeStampedModel
@@ -118,7 +119,7 @@ class Organization(MP_Node, TimeStampedModel):
         """'expired', '3_months' or '6_months' before the term ends, else None."""
         if not self.term_ends_on or self.status != OrganizationStatus.ACTIVE:
             return None
-        today = today or date.today()
+        today = today or timezone.localdate()
         if self.term_ends_on < today:
             return "expired"
         months_left = (self.term_ends_on.year - today.year) * 12 + self.term_ends_on.month - today.month

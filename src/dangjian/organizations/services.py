@@ -12,8 +12,16 @@ from dangjian.audit import services as audit
 from .models import Organization, OrganizationMove
 
 EDITABLE_FIELDS = [
-    "code", "name", "kind", "unit_category", "founded_on", "term_started_on", "term_ends_on",
-    "has_committee", "address", "remarks",
+    "code",
+    "name",
+    "kind",
+    "unit_category",
+    "founded_on",
+    "term_started_on",
+    "term_ends_on",
+    "has_committee",
+    "address",
+    "remarks",
 ]
 
 
@@ -47,7 +55,7 @@ def do_create_organization(*, parent: Organization | None, acting_user, **fields
     if org.term_started_on and not org.term_ends_on:
         org.term_ends_on = default_term_end(org)
     org.full_clean(exclude=["path", "depth", "numchild"])
-    org = parent.add_child(instance=org) if parent else Organization.add_root(instance=org)
+    org = Organization.objects.add_child(parent, instance=org) if parent else Organization.objects.add_root(instance=org)
     audit.record_create(org, acting_user=acting_user)
     return org
 
@@ -121,7 +129,7 @@ class MoveOrganization:
         self.check()
         old_parent = self.organization.get_parent()
         old_path = self.organization.path
-        self.organization.move(self.new_parent, pos="sorted-child")
+        Organization.objects.move(self.organization, self.new_parent, "sorted-child")
         self.organization.refresh_from_db()
         move = OrganizationMove.objects.create(
             organization=self.organization,
@@ -137,7 +145,10 @@ class MoveOrganization:
             "move",
             self.organization,
             acting_user=self.acting_user,
-            changes={"parent": [str(old_parent), str(self.new_parent)], "path": [old_path, self.organization.path]},
+            changes={
+                "parent": [str(old_parent), str(self.new_parent)],
+                "path": [old_path, self.organization.path],
+            },
             message=self.reason,
         )
         return move

@@ -7,7 +7,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from dangjian.accounts.scope import get_scope
 from dangjian.audit.models import AuditEvent
 from dangjian.core.registry import organization_warnings
-from dangjian.core.views import ScopedViewMixin, ServiceFormMixin
+from dangjian.core.views import ScopedViewMixin, ServiceFormMixin, clean_query
 
 from . import services
 from .counting import counts_for
@@ -61,7 +61,7 @@ class OrganizationListView(ScopedViewMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filterset = OrganizationFilterSet(self.request.GET, queryset=super().get_queryset())
+        self.filterset = OrganizationFilterSet(clean_query(self.request.GET), queryset=super().get_queryset())
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -112,10 +112,16 @@ class OrganizationCreateView(ServiceFormMixin, ScopedViewMixin, FormView):
         return {**super().get_form_kwargs(), "parent": self.parent}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "parent": self.parent, "title": f"在{self.parent}下新增组织"}
+        return {
+            **super().get_context_data(**kwargs),
+            "parent": self.parent,
+            "title": f"在{self.parent}下新增组织",
+        }
 
     def perform(self, form):
-        return services.do_create_organization(parent=self.parent, acting_user=self.request.user, **form.cleaned_data)
+        return services.do_create_organization(
+            parent=self.parent, acting_user=self.request.user, **form.cleaned_data
+        )
 
 
 class OrganizationEditView(ServiceFormMixin, ScopedViewMixin, FormView):
@@ -131,7 +137,11 @@ class OrganizationEditView(ServiceFormMixin, ScopedViewMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.organization, "parent": self.organization.get_parent()}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.organization,
+            "parent": self.organization.get_parent(),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

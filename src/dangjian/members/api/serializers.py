@@ -16,10 +16,34 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "id", "name", "name_pinyin", "name_initials", "sex", "ethnicity", "birth_date", "id_number",
-            "native_place", "education", "category", "job_title", "phone", "organization", "organization_name",
-            "party_group", "joined_on", "confirmed_on", "status", "status_display", "status_changed_on",
-            "status_reason", "is_mobile", "is_unreachable", "remarks", "version", "created_at", "updated_at",
+            "id",
+            "name",
+            "name_pinyin",
+            "name_initials",
+            "sex",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "native_place",
+            "education",
+            "category",
+            "job_title",
+            "phone",
+            "organization",
+            "organization_name",
+            "party_group",
+            "joined_on",
+            "confirmed_on",
+            "status",
+            "status_display",
+            "status_changed_on",
+            "status_reason",
+            "is_mobile",
+            "is_unreachable",
+            "remarks",
+            "version",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["status_changed_on", "status_reason", "created_at", "updated_at"]
 

@@ -23,8 +23,12 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def create(self, request):
         serializer = MemberSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        member = call_service(services.do_create_member, acting_user=request.user, **serializer.validated_data)
-        return Response(MemberSerializer(member, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        member = call_service(
+            services.do_create_member, acting_user=request.user, **serializer.validated_data
+        )
+        return Response(
+            MemberSerializer(member, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     def partial_update(self, request, pk=None):
         member = get_object_or_404(self.get_queryset(), pk=pk)
@@ -33,7 +37,10 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         fields = {k: v for k, v in serializer.validated_data.items() if k in services.EDITABLE_FIELDS}
         expected = request.data.get("version")
         member = call_service(
-            services.do_update_member, member, acting_user=request.user,
-            expected_version=int(expected) if expected not in (None, "") else None, **fields,
+            services.do_update_member,
+            member,
+            acting_user=request.user,
+            expected_version=int(expected) if expected not in (None, "") else None,
+            **fields,
         )
         return Response(MemberSerializer(member, context={"request": request}).data)

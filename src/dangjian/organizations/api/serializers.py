@@ -11,9 +11,25 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "id", "code", "name", "kind", "kind_display", "unit_category", "unit_category_display", "parent",
-            "depth", "founded_on", "term_started_on", "term_ends_on", "has_committee", "status", "dissolved_on",
-            "address", "remarks", "created_at", "updated_at",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "kind_display",
+            "unit_category",
+            "unit_category_display",
+            "parent",
+            "depth",
+            "founded_on",
+            "term_started_on",
+            "term_ends_on",
+            "has_committee",
+            "status",
+            "dissolved_on",
+            "address",
+            "remarks",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["depth", "status", "dissolved_on", "created_at", "updated_at"]
 
@@ -23,7 +39,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
             return None
         parents = self.context.setdefault("_parents", {})
         if parent_path not in parents:
-            parents[parent_path] = Organization.objects.filter(path=parent_path).values_list("pk", flat=True).first()
+            parents[parent_path] = (
+                Organization.objects.filter(path=parent_path).values_list("pk", flat=True).first()
+            )
         return parents[parent_path]
 
 

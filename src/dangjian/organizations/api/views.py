@@ -47,7 +47,11 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         org = self.get_object()
         children = list(org.get_children().visible_to(request.user))
         counts = counts_for([org, *children])
-        return Response({
-            "organization": {"id": org.pk, "name": org.name, "counts": counts.get(org.path, {})},
-            "children": [{"id": c.pk, "name": c.name, "counts": counts.get(c.path, {})} for c in children],
-        })
+        return Response(
+            {
+                "organization": {"id": org.pk, "name": org.name, "counts": counts.get(org.path, {})},
+                "children": [
+                    {"id": c.pk, "name": c.name, "counts": counts.get(c.path, {})} for c in children
+                ],
+            }
+        )
