@@ -3,11 +3,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+from .accounts.urls import management_patterns
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("quality/", views.QualityView.as_view(), name="quality"),
     path("accounts/", include("dangjian.accounts.urls")),
+    path("users/", include(management_patterns)),
     path("organizations/", include("dangjian.organizations.urls")),
     path("members/", include("dangjian.members.urls")),
     path("audit/", include("dangjian.audit.urls")),

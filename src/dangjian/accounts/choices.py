@@ -11,7 +11,7 @@ class RoleChoices(models.TextChoices):
 
 # What each role may do on the organizations its grant covers. "view_pi" = see full 身份证号/phone.
 ROLE_ACTIONS = {
-    RoleChoices.SYSTEM_ADMIN: {"view", "audit"},
+    RoleChoices.SYSTEM_ADMIN: {"view", "audit", "manage_users"},
     RoleChoices.ORG_ADMIN: {"view", "change", "manage_tree", "view_pi", "export"},
     RoleChoices.BRANCH_ADMIN: {"view", "change", "view_pi", "export"},
     RoleChoices.INSPECTOR: {"view"},

@@ -2,12 +2,23 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 
 from dangjian.core.models import TimeStampedModel
+from dangjian.core.querysets import ScopedQuerySet
 
 from .choices import RoleChoices
+
+
+class UserManager(DjangoUserManager):
+    def manageable_by(self, admin):
+        """Users an administrator may manage: every current grant lies within the admin's
+        `manage_users` scope (a county user is not reset by a township administrator), never the admin."""
+        in_scope = RoleGrant.objects.visible_to(admin, "manage_users")
+        outside = RoleGrant.objects.current().exclude(pk__in=in_scope.values("pk"))
+        return self.filter(grants__in=in_scope).exclude(grants__in=outside).exclude(pk=admin.pk).distinct()
 
 
 class User(AbstractUser):
@@ -15,6 +26,8 @@ class User(AbstractUser):
 
     must_change_password = models.BooleanField("首次登录须修改密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = "用户"
@@ -28,7 +41,7 @@ class User(AbstractUser):
         return f"{self.last_name}{self.first_name}".strip()
 
 
-class RoleGrantQuerySet(models.QuerySet):
+class RoleGrantQuerySet(ScopedQuerySet):
     def current(self, today=None):
         """Grants in force today: not revoked and not past their expiry date."""
         today = today or timezone.localdate()

@@ -1,6 +1,6 @@
 """Account writes: users, role grants, password changes."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,7 +8,7 @@ from dangjian.audit import services as audit
 
 from .choices import RoleChoices
 from .models import RoleGrant, User
-from .scope import reset_scope
+from .scope import get_scope, reset_scope
 
 
 @transaction.atomic
@@ -61,6 +61,8 @@ def do_grant_role(
 
 @transaction.atomic
 def do_revoke_role(grant: RoleGrant, *, acting_user) -> RoleGrant:
+    if acting_user is not None and not get_scope(acting_user).covers(grant.organization.path, "manage_users"):
+        raise PermissionDenied("无权撤销该授权。")
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at", "updated_at"])
     audit.record(
@@ -77,3 +79,48 @@ def do_change_password(user, new_password, *, acting_user) -> None:
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     audit.record("password_change", user, acting_user=acting_user)
+
+
+@transaction.atomic
+def do_create_user_with_grant(
+    *, acting_user, role, organization, include_descendants=True, expires_on=None, **user_fields
+) -> User:
+    """A new account and its first role, in one step (an account without a role sees nothing)."""
+    user = do_create_user(acting_user=acting_user, **user_fields)
+    do_grant_role(
+        user=user,
+        role=role,
+        organization=organization,
+        acting_user=acting_user,
+        include_descendants=include_descendants,
+        expires_on=expires_on,
+    )
+    return user
+
+
+@transaction.atomic
+def do_reset_password(user, new_password, *, acting_user) -> None:
+    """An administrator sets a new initial password; the user must change it at next login."""
+    user.set_password(new_password)
+    user.must_change_password = True
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    audit.record("password_change", user, acting_user=acting_user, message="管理员重置密码")
+
+
+@transaction.atomic
+def do_set_user_active(user, active: bool, *, acting_user) -> None:
+    """Disable or re-enable a login (accounts are never deleted)."""
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(
+        "update", user, acting_user=acting_user, changes={"is_active": [str(not active), str(active)]}
+    )
+
+
+def do_unlock_user(user, *, acting_user) -> None:
+    """Lift a login lockout before the 30 minutes are over."""
+    from axes.utils import reset
+
+    reset(username=user.get_username())
+    audit.record("update", user, acting_user=acting_user, message="解除登录锁定")

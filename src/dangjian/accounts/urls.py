@@ -8,3 +8,14 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]
+
+# Account management (namespace "accounts").
+management_patterns = (
+    [
+        path("", views.UserListView.as_view(), name="user_list"),
+        path("add/", views.UserCreateView.as_view(), name="user_add"),
+        path("<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
+        path("<int:pk>/<slug:action>/", views.UserActionView.as_view(), name="user_action"),
+    ],
+    "accounts",
+)

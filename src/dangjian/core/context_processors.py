@@ -27,6 +27,8 @@ def navigation(request):
                 "url": reverse("members:member_detail", args=[scope.member_ids[0]]),
             }
         )
+    if scope.allows("manage_users"):
+        items.append({"key": "users", "label": "账号管理", "url": reverse("accounts:user_list")})
     if scope.allows("audit"):
         items.append({"key": "audit", "label": "审计日志", "url": reverse("audit:auditevent_list")})
     if scope.allows("view"):
