@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self):
-        from . import signals  # noqa: F401  (login/logout/lockout audit)
+        from . import checks, signals  # noqa: F401  (deploy checks; login/logout/lockout audit)

@@ -70,6 +70,21 @@ class MemberForm(forms.ModelForm):
         return value
 
 
+class MemberCreateForm(MemberForm):
+    """A new member, optionally arriving by 组织关系转入 from outside the system."""
+
+    transferred_in_from = forms.CharField(
+        label="组织关系转入自（系统外单位）", max_length=100, required=False, help_text="新发展的党员留空"
+    )
+    transferred_in_on = forms.DateField(label="转入日期", required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("transferred_in_from") and not cleaned.get("transferred_in_on"):
+            self.add_error("transferred_in_on", "请填写转入日期。")
+        return cleaned
+
+
 class MemberStatusForm(forms.Form):
     status = forms.ChoiceField(label="新状态", choices=MemberStatus.choices)
     changed_on = forms.DateField(label="变更日期", widget=DateInput())

@@ -54,8 +54,10 @@ def _check_unique_id_number(member: Member) -> None:
 
 
 @transaction.atomic
-def do_create_member(*, acting_user, **fields) -> Member:
-    """Add a member to a branch's roster."""
+def do_create_member(
+    *, acting_user, transferred_in_from: str = "", transferred_in_on: date | None = None, **fields
+) -> Member:
+    """Add a member to a branch's roster; with `transferred_in_from`, also record the 组织关系转入."""
     member = Member(**fields)
     require(acting_user, member.organization)
     member.fill_derived_fields()
@@ -63,6 +65,17 @@ def do_create_member(*, acting_user, **fields) -> Member:
     member.full_clean()
     member.save()
     audit.record_create(member, acting_user=acting_user)
+    if transferred_in_from.strip():
+        transfer = Transfer(
+            member=member,
+            kind=TransferKind.IN,
+            from_name=transferred_in_from.strip(),
+            to_organization=member.organization,
+            transferred_on=transferred_in_on or timezone.localdate(),
+        )
+        transfer.full_clean()
+        transfer.save()
+        audit.record_create(transfer, acting_user=acting_user)
     return member
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.MemberStatusView.as_view(), name="member_status"),
     path("<int:pk>/transfer/", views.MemberTransferView.as_view(), name="member_transfer"),
     path("<int:pk>/positions/add/", views.PositionCreateView.as_view(), name="position_add"),
+    path("<int:pk>/positions/<int:position_pk>/end/", views.PositionEndView.as_view(), name="position_end"),
 ]

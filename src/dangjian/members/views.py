@@ -1,9 +1,10 @@
 """Roster pages: list and search, one member, add/edit, status, transfer, positions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -17,7 +18,7 @@ from dangjian.core.views import FilterFormMixin, ScopedViewMixin, ServiceFormMix
 
 from . import services
 from .filtersets import MemberFilterSet
-from .forms import MemberForm, MemberStatusForm, MemberTransferForm, PositionForm
+from .forms import MemberCreateForm, MemberForm, MemberStatusForm, MemberTransferForm, PositionForm
 from .models import Member
 from .tables import MemberTable
 
@@ -33,6 +34,12 @@ class MemberListView(ScopedViewMixin, FilterFormMixin, SingleTableMixin, FilterV
 
     def get_queryset(self):
         return super().get_queryset().select_related("organization", "party_group")
+
+    def get_template_names(self):
+        # Embedded in an organization's page via htmx: the table alone.
+        if getattr(self.request, "htmx", False):
+            return ["members/_member_table.html"]
+        return super().get_template_names()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -96,6 +103,7 @@ class MemberFormMixin(ServiceFormMixin):
 class MemberCreateView(MemberFormMixin, ScopedViewMixin, FormView):
     model = Member
     scope_action = "change"
+    form_class = MemberCreateForm
 
     def get_initial(self):
         initial = super().get_initial()
@@ -197,3 +205,20 @@ class PositionCreateView(MemberActionView):
         return services.do_assign_position(
             member=self.member, acting_user=self.request.user, **form.cleaned_data
         )
+
+
+class PositionEndView(ScopedViewMixin, View):
+    """POST: end a post today (离任); the post stays in the member's record."""
+
+    model = Member
+    scope_action = "change"
+
+    def post(self, request, pk, position_pk):
+        member = get_object_or_404(self.get_queryset(), pk=pk)
+        position = get_object_or_404(member.positions.filter(ended_on__isnull=True), pk=position_pk)
+        try:
+            services.do_end_position(position, ended_on=timezone.localdate(), acting_user=request.user)
+            messages.success(request, f"已免去{position.organization}{position.get_title_display()}职务。")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        return redirect(member.get_absolute_url())
