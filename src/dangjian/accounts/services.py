@@ -37,6 +37,11 @@ def do_grant_role(
     *, user, role, organization, acting_user, include_descendants=True, expires_on=None
 ) -> RoleGrant:
     """Give `user` a role on `organization` (and its subtree)."""
+    if acting_user is not None:
+        if acting_user.pk == user.pk:
+            raise ValidationError("不能给自己授权。")
+        if not get_scope(acting_user).covers(organization.path, "manage_users"):
+            raise PermissionDenied("无权在该党组织授权。")
     if role == RoleChoices.INSPECTOR and expires_on is None:
         raise ValidationError({"expires_on": "督导员授权必须设置有效期。"})
     grant = RoleGrant(

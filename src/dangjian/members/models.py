@@ -141,7 +141,10 @@ class Member(OrgScopedModel):
             errors["sex"] = "性别与身份证号不一致。"
         if self.organization_id and not self.organization.holds_members:
             errors["organization"] = "党员只能编入党支部（含联合党支部、临时党支部）。"
-        if self.party_group_id and self.party_group.get_parent().pk != self.organization_id:
+        if (
+            self.party_group_id
+            and self.party_group.path[: -self.party_group.steplen] != self.organization.path
+        ):
             errors["party_group"] = "所选党小组不属于该党员所在党支部。"
         if self.status in LEAVING_STATUSES and not self.status_changed_on:
             errors["status_changed_on"] = "请填写状态变更日期。"

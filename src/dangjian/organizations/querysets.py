@@ -2,7 +2,7 @@ from django.db.models import Q
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
 from dangjian.core.querysets import ScopedQuerySet
-from dangjian.core.tree import subtree_q
+from dangjian.core.tree import ancestor_paths, subtree_q
 
 from .choices import BRANCH_KINDS, OrganizationStatus
 
@@ -18,6 +18,22 @@ class OrganizationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
     def branches(self):
         """党支部, 联合党支部 and 临时党支部."""
         return self.filter(kind__in=BRANCH_KINDS)
+
+    def children_of(self, organization):
+        """Direct children: one depth plus the subtree range."""
+        return self.filter(subtree_q(organization.path), depth=organization.depth + 1)
+
+    def ancestors_of(self, organization):
+        """Ancestors, root first."""
+        return self.filter(path__in=ancestor_paths(organization.path)).order_by("path")
+
+    def parent_of(self, organization):
+        """The parent, or None for a root."""
+        return (
+            self.filter(path=organization.path[: -organization.steplen]).first()
+            if organization.depth > 1
+            else None
+        )
 
     def descendants_of(self, organization, include_self=False):
         qs = self.filter(subtree_q(organization.path))

@@ -55,7 +55,11 @@ def do_create_organization(*, parent: Organization | None, acting_user, **fields
     if org.term_started_on and not org.term_ends_on:
         org.term_ends_on = default_term_end(org)
     org.full_clean(exclude=["path", "depth", "numchild"])
-    org = Organization.objects.add_child(parent, instance=org) if parent else Organization.objects.add_root(instance=org)
+    org = (
+        Organization.objects.add_child(parent, instance=org)
+        if parent
+        else Organization.objects.add_root(instance=org)
+    )
     audit.record_create(org, acting_user=acting_user)
     return org
 
@@ -70,7 +74,7 @@ def do_update_organization(organization: Organization, *, acting_user, **fields)
         if name not in EDITABLE_FIELDS:
             raise ValueError(f"field {name} is not editable here")
         setattr(organization, name, value)
-    organization.check_parent(organization.get_parent())
+    organization.check_parent(Organization.objects.parent_of(organization))
     if organization.term_started_on and not organization.term_ends_on:
         organization.term_ends_on = default_term_end(organization)
     organization.full_clean(exclude=["path", "depth", "numchild"])
@@ -83,7 +87,7 @@ def do_update_organization(organization: Organization, *, acting_user, **fields)
 def do_dissolve_organization(organization, *, dissolved_on, reason, acting_user) -> Organization:
     """Mark an organization dissolved (撤销); nothing is deleted."""
     _require(acting_user, organization, "manage_tree")
-    if organization.get_children().active().exists():
+    if Organization.objects.children_of(organization).active().exists():
         raise ValidationError("该组织还有未撤销的下级组织，请先调整或撤销下级组织。")
     before = audit.snapshot(organization)
     organization.status = "dissolved"
@@ -111,7 +115,7 @@ class MoveOrganization:
             scope = get_scope(self.acting_user)
         # Moving needs authority over the node's old parent and the new parent: a user may rearrange
         # what lies under their grant, not lift their own node out of it.
-        old_parent = self.organization.get_parent()
+        old_parent = Organization.objects.parent_of(self.organization)
         if old_parent is None:
             raise ValidationError("顶级组织不能调整隶属关系。")
         if scope and not scope.covers(old_parent.path, "manage_tree"):
@@ -127,7 +131,7 @@ class MoveOrganization:
     @transaction.atomic
     def execute(self) -> OrganizationMove:
         self.check()
-        old_parent = self.organization.get_parent()
+        old_parent = Organization.objects.parent_of(self.organization)
         old_path = self.organization.path
         Organization.objects.move(self.organization, self.new_parent, "sorted-child")
         self.organization.refresh_from_db()

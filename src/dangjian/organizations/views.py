@@ -49,7 +49,7 @@ class OrganizationChildrenView(ScopedViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        children = self.object.get_children().visible_to(self.request.user)
+        children = Organization.objects.children_of(self.object).visible_to(self.request.user)
         context["rows"] = tree_rows(children, self.request.user)
         context["level"] = int(self.request.GET.get("level", 1))
         return context
@@ -79,9 +79,9 @@ class OrganizationDetailView(ScopedViewMixin, DetailView):
         org = self.object
         user = self.request.user
         scope = get_scope(user)
-        children = org.get_children().visible_to(user)
+        children = Organization.objects.children_of(org).visible_to(user)
         context.update(
-            ancestors=[a for a in org.get_ancestors() if scope.covers(a.path)],
+            ancestors=[a for a in Organization.objects.ancestors_of(org) if scope.covers(a.path)],
             children_rows=tree_rows(children, user),
             counts=counts_for([org]).get(org.path, {}),
             warnings=[message for check in organization_warnings for message in check(org)],
@@ -140,7 +140,7 @@ class OrganizationEditView(ServiceFormMixin, ScopedViewMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "instance": self.organization,
-            "parent": self.organization.get_parent(),
+            "parent": Organization.objects.parent_of(self.organization),
         }
 
     def get_context_data(self, **kwargs):
@@ -164,7 +164,7 @@ class OrganizationMoveView(ServiceFormMixin, ScopedViewMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.organization = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        if self.organization.is_root():
+        if self.organization.depth == 1:
             raise PermissionDenied("顶级组织不能调整隶属关系。")
         return super().dispatch(request, *args, **kwargs)
 

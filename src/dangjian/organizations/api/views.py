@@ -45,7 +45,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def counts(self, request, pk=None):
         """Counts (branches, members by status) for each visible direct child, and for this organization."""
         org = self.get_object()
-        children = list(org.get_children().visible_to(request.user))
+        children = list(Organization.objects.children_of(org).visible_to(request.user))
         counts = counts_for([org, *children])
         return Response(
             {

@@ -19,7 +19,7 @@ class Command(BaseCommand):
             if not roots:
                 raise CommandError(f"未找到组织编码为 {org} 的党组织。")
         else:
-            roots = list(Organization.get_root_nodes())
+            roots = list(Organization.objects.filter(depth=1))
         total = 0
         for root in roots:
             for issue in run_quality_checks(root, check):
