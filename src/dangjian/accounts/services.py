@@ -129,3 +129,14 @@ def do_unlock_user(user, *, acting_user) -> None:
 
     reset(username=user.get_username())
     audit.record("update", user, acting_user=acting_user, message="解除登录锁定")
+
+
+@transaction.atomic
+def do_regenerate_api_token(user, *, acting_user) -> str:
+    """Replace the user's API token (the old one stops working) and return the new key."""
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()  # a credential, not a domain record: revoked by deletion
+    token = Token.objects.create(user=user)
+    audit.record("update", user, acting_user=acting_user, message="重新生成API令牌")
+    return token.key

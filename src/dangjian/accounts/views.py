@@ -8,7 +8,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView
 
@@ -146,3 +147,21 @@ class UserActionView(ManageUsersMixin, View):
             messages.success(request, "已解除登录锁定。")
         else:
             raise Http404
+
+
+class ApiTokenView(LoginRequiredMixin, View):
+    """The user's own API token: shown once when created; regenerating revokes the old one."""
+
+    template_name = "accounts/api_token.html"
+
+    def get(self, request):
+        from rest_framework.authtoken.models import Token
+
+        token = Token.objects.filter(user=request.user).first()
+        return render(request, self.template_name, {"token_created": token.created if token else None})
+
+    def post(self, request):
+        key = services.do_regenerate_api_token(request.user, acting_user=request.user)
+        response = render(request, self.template_name, {"new_key": key, "token_created": timezone.now()})
+        response["Cache-Control"] = "no-store"
+        return response

@@ -128,3 +128,20 @@ def test_account_pages_need_a_login(world, client):
     response = client.get("/users/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_api_token_is_shown_once_and_regenerating_revokes_the_old_one(world, client_as):
+    from rest_framework.test import APIClient
+
+    web = client_as("town_a_admin")
+    first = web.post("/accounts/token/").context["new_key"]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    names = {m["name"] for m in api.get("/api/v1/members/").json()["results"]}
+    assert names == {"张三丰", "李四", "王五"}  # town A only, scoped like the UI
+    assert "new_key" not in web.get("/accounts/token/").context
+    second = web.post("/accounts/token/").context["new_key"]
+    assert second != first
+    assert api.get("/api/v1/members/").status_code == 401
+    api.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert api.get("/api/v1/members/").status_code == 200
