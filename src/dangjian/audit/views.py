@@ -3,9 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django_filters.views import FilterView
 
-from dangjian.core.views import FilterFormMixin
-
 from dangjian.accounts.scope import get_scope, paths_q
+from dangjian.core.views import FilterFormMixin
 
 from .filtersets import AuditEventFilterSet
 from .models import AuditEvent

@@ -198,6 +198,14 @@ class PositionQuerySet(models.QuerySet):
     def committee(self):
         return self.filter(title__in=COMMITTEE_TITLES)
 
+    def in_display_order(self):
+        """书记 first, then 副书记, the 委员 by office, group leaders last."""
+        rank = models.Case(
+            *[models.When(title=title, then=index) for index, title in enumerate(PositionTitle)],
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(rank, "started_on")
+
 
 class Position(TimeStampedModel):
     """A member's post in an organization's committee (书记、组织委员…) or as 党小组组长."""

@@ -11,6 +11,8 @@ from dangjian.core.tree import STEPLEN, subtree_q
 from .choices import BRANCH_KINDS
 from .models import Organization
 
+BRANCH_LABEL = "党支部"
+
 
 @register_node_counter("branches", order=10)
 def count_branches(paths: list[str]) -> dict[str, dict[str, int]]:
@@ -27,7 +29,7 @@ def count_branches(paths: list[str]) -> dict[str, dict[str, int]]:
         .order_by()
     )
     counts = dict(rows)
-    return {path: {"党支部": counts.get(path, 0)} for path in paths}
+    return {path: {BRANCH_LABEL: counts.get(path, 0)} for path in paths}
 
 
 def counts_for(organizations) -> dict[str, dict[str, int]]:
@@ -40,4 +42,7 @@ def counts_for(organizations) -> dict[str, dict[str, int]]:
         for paths in by_parent.values():
             for path, values in counter.count(paths).items():
                 result[path].update(values)
+    for org in organizations:
+        if org.is_branch:  # "党支部 1" on a branch says nothing
+            result[org.path].pop(BRANCH_LABEL, None)
     return result

@@ -84,6 +84,7 @@ class OrganizationDetailView(ScopedViewMixin, DetailView):
             ancestors=[a for a in Organization.objects.ancestors_of(org) if scope.covers(a.path)],
             children_rows=tree_rows(children, user),
             counts=counts_for([org]).get(org.path, {}),
+            positions=org.positions.current().in_display_order().select_related("member"),
             warnings=[message for check in organization_warnings for message in check(org)],
             term_reminder=TERM_REMINDER_TEXT.get(org.term_reminder()),
             moves=org.moves.select_related("old_parent", "new_parent", "moved_by"),
