@@ -8,6 +8,7 @@ from dangjian.accounts.services import do_create_user, do_grant_role
 from dangjian.core.validators import make_id_number
 from dangjian.members.models import Member
 from dangjian.members.services import do_create_member
+from dangjian.organizations.models import Organization
 from dangjian.organizations.services import do_create_organization
 
 PASSWORD = "Zhibu#Shuji2026"
@@ -17,7 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def roster():
-    root = do_create_organization(parent=None, acting_user=None, code="T01", name="中共测试县委员会", kind="committee")
+    root = do_create_organization(
+        parent=None, acting_user=None, code="T01", name="中共测试县委员会", kind="committee"
+    )
     branch = do_create_organization(
         parent=root, acting_user=None, code="T0101", name="城关村党支部", kind="branch", unit_category="rural"
     )
@@ -65,3 +68,32 @@ def test_login_search_and_edit_a_member(page, roster):
     history = page.locator("table").last.inner_text()
     assert "shuji" in history and "村委会主任" in history
     assert Member.objects.get(name="张三丰").job_title == "村委会主任"
+
+
+def test_tree_expands_and_full_id_reveal_works_under_the_csp(page, roster, live_server):
+    from dangjian.accounts.services import do_create_user, do_grant_role
+
+    admin = do_create_user(username="zzb", password=PASSWORD, acting_user=None, must_change_password=False)
+    do_grant_role(
+        user=admin, role="org_admin", organization=Organization.objects.parent_of(roster), acting_user=None
+    )
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto("/accounts/login/")
+    page.get_by_label("账号").fill("zzb")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")
+
+    page.goto("/organizations/")
+    page.get_by_role("button", name="展开").first.click()
+    page.get_by_role("link", name="城关村党支部").wait_for()
+    assert page.get_by_role("button", name="展开").count() == 0  # removed once the children arrived
+    assert page.locator("tr", has_text="城关村党支部").inner_text().count("正式党员 2") == 1
+
+    member = Member.objects.get(name="李四")
+    page.goto(f"/members/{member.pk}/")
+    page.get_by_role("button", name="显示完整信息（将记录审计日志）").click()
+    page.locator("#pi", has_text=member.id_number).wait_for()
+    assert page.get_by_role("button", name="显示完整信息（将记录审计日志）").count() == 0
+    assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 SESSION_STARTED = "dangjian_started_at"
 SESSION_SEEN = "dangjian_seen_at"
+SEEN_RESOLUTION_SECONDS = 30
 
 
 class SessionTimeoutMiddleware:
@@ -32,7 +33,10 @@ class SessionTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(f"{reverse('login')}?next={request.path}&expired=1")
-            request.session[SESSION_SEEN] = now
+            # Write the session only when the idle clock moved noticeably: every request would
+            # otherwise be a database write.
+            if now - seen >= SEEN_RESOLUTION_SECONDS or SESSION_SEEN not in request.session:
+                request.session[SESSION_SEEN] = now
         return self.get_response(request)
 
 

@@ -9,3 +9,12 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A button marked data-remove-after-request disappears once its htmx request succeeded
+// (e.g. "展开" after the children are loaded); hx-on would need eval, which the CSP forbids.
+document.addEventListener("htmx:afterRequest", function (event) {
+  const element = event.detail.elt;
+  if (element && element.hasAttribute("data-remove-after-request") && event.detail.successful) {
+    element.remove();
+  }
+});
