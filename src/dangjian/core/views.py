@@ -2,6 +2,7 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
 
 
 class ScopedViewMixin(LoginRequiredMixin):
@@ -9,6 +10,20 @@ class ScopedViewMixin(LoginRequiredMixin):
 
     model = None
     scope_action = "view"
+
+    target_kwarg = None  # the URL argument naming the one object the view is about, if any
+
+    def dispatch(self, request, *args, **kwargs):
+        """Anonymous → login; holding `scope_action` nowhere → 403; target out of scope → 404."""
+        from dangjian.accounts.scope import get_scope
+
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.scope_action != "view" and not get_scope(request.user).allows(self.scope_action):
+            raise PermissionDenied
+        if self.target_kwarg:
+            self.target = get_object_or_404(self.get_queryset(), pk=kwargs[self.target_kwarg])
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user, self.scope_action)

@@ -1,8 +1,7 @@
-from datetime import date
-
 import django_filters
 from django.utils import timezone
 
+from dangjian.core.dates import years_before
 from dangjian.core.tree import subtree_q
 from dangjian.organizations.models import Organization
 
@@ -10,13 +9,6 @@ from .choices import AGE_BANDS, MemberCategory, MemberStatus, Sex
 from .models import Member
 
 AGE_BAND_CHOICES = [(str(index), label) for index, (label, _, _) in enumerate(AGE_BANDS)]
-
-
-def years_ago(years: int, today: date) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:
-        return today.replace(year=today.year - years, day=28)
 
 
 class MemberFilterSet(django_filters.FilterSet):
@@ -64,5 +56,5 @@ class MemberFilterSet(django_filters.FilterSet):
         today = timezone.localdate()
         # Age in [low, high] ⇔ born after (today − high − 1 years) and on/before (today − low).
         return queryset.filter(
-            birth_date__gt=years_ago(high + 1, today), birth_date__lte=years_ago(low, today)
+            birth_date__gt=years_before(today, high + 1), birth_date__lte=years_before(today, low)
         )

@@ -1,5 +1,6 @@
 from django import forms
 
+from dangjian.core.validators import normalize_id_number, normalize_phone, validate_id_number, validate_phone
 from dangjian.organizations.forms import DateInput
 from dangjian.organizations.models import Organization
 
@@ -53,17 +54,25 @@ class MemberForm(forms.ModelForm):
         ]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            # Editing never puts the full numbers into the page: the masked value stands for "unchanged".
+            self.initial["id_number"] = self.instance.masked_id_number
+            self.initial["phone"] = self.instance.masked_phone
+            for name in ("id_number", "phone"):
+                self.fields[name].help_text = "已脱敏显示；如需更正，请输入完整号码。"
+
+    def _unchanged_masked(self, name: str) -> bool:
+        return bool(self.instance.pk) and self.cleaned_data.get(name) == self.initial.get(name)
 
     def clean_id_number(self):
-        from dangjian.core.validators import normalize_id_number, validate_id_number
-
+        if self._unchanged_masked("id_number"):
+            return self.instance.id_number
         value = normalize_id_number(self.cleaned_data["id_number"])
         validate_id_number(value)
         return value
 
     def clean_phone(self):
-        from dangjian.core.validators import normalize_phone, validate_phone
-
+        if self._unchanged_masked("phone"):
+            return self.instance.phone
         value = normalize_phone(self.cleaned_data.get("phone") or "")
         if value:
             validate_phone(value)

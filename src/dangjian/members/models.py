@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from dangjian.core.crypto import crypto_provider
+from dangjian.core.dates import years_before
 from dangjian.core.fields import EncryptedTextField
 from dangjian.core.masking import mask_id_number, mask_phone
 from dangjian.core.models import OrgScopedModel, TimeStampedModel
@@ -182,12 +183,7 @@ class Member(OrgScopedModel):
         """预备期 is one year from the 支部大会 (entered as 入党日期); past it still 预备 is an error."""
         if self.status != MemberStatus.PROBATIONARY:
             return False
-        today = today or timezone.localdate()
-        try:
-            end = self.joined_on.replace(year=self.joined_on.year + 1)
-        except ValueError:
-            end = self.joined_on.replace(year=self.joined_on.year + 1, day=28)
-        return today > end
+        return self.joined_on < years_before(today or timezone.localdate(), 1)
 
 
 class PositionQuerySet(models.QuerySet):

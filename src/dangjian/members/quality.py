@@ -1,13 +1,13 @@
 """Data-quality checks (体检) on the roster, registered into core.registry."""
 
-from datetime import timedelta
-
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.core.dates import years_before
 from dangjian.core.registry import QualityIssue, quality_checks, register_quality_check
-from dangjian.core.validators import id_number_birth_date, id_number_sex
+from dangjian.core.validators import id_number_birth_date, id_number_sex, validate_id_number
 from dangjian.organizations.models import Organization
 
 from .choices import MemberStatus, PositionTitle
@@ -34,6 +34,11 @@ def _members(organization):
 )
 def id_mismatch(organization):
     for member in _members(organization).only("id", "name", "id_number", "birth_date", "sex", "organization"):
+        try:
+            validate_id_number(member.id_number)
+        except ValidationError as error:  # legacy data or a direct database write
+            yield _issue("id_mismatch", member, f"{member.name}：身份证号无效（{error.messages[0]}）")
+            continue
         if id_number_birth_date(member.id_number) != member.birth_date:
             yield _issue("id_mismatch", member, f"{member.name}：出生日期与身份证号不一致")
         elif id_number_sex(member.id_number) != member.sex:
@@ -54,7 +59,8 @@ def confirmed_before_joined(organization):
     "probation_overdue", "预备期已满仍为预备党员", "预备期为一年，自支部大会通过之日算起（党章第七条）"
 )
 def probation_overdue(organization):
-    cutoff = timezone.localdate() - timedelta(days=366)
+    # Same rule as Member.probation_overdue: still 预备 one calendar year after the 支部大会.
+    cutoff = years_before(timezone.localdate(), 1)
     for member in _members(organization).filter(status=MemberStatus.PROBATIONARY, joined_on__lt=cutoff):
         yield _issue(
             "probation_overdue", member, f"{member.name}：{member.joined_on}入党，预备期已满，尚未办理转正"

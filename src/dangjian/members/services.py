@@ -10,6 +10,8 @@ from django.utils import timezone
 from dangjian.accounts.scope import get_scope
 from dangjian.audit import services as audit
 from dangjian.audit.choices import AuditAction
+from dangjian.core.exceptions import StaleRecordError
+from dangjian.core.tree import subtree_q
 from dangjian.organizations.models import Organization
 
 from .choices import LEAVING_STATUSES, MemberStatus, TransferKind
@@ -35,10 +37,6 @@ EDITABLE_FIELDS = [
     "is_unreachable",
     "remarks",
 ]
-
-
-class StaleRecordError(ValidationError):
-    """The record changed since the form was loaded (optimistic locking)."""
 
 
 def require(user, organization: Organization, action: str = "change") -> None:
@@ -150,6 +148,19 @@ class TransferMember:
         if self.transferred_on > timezone.localdate():
             raise ValidationError({"transferred_on": "转接日期不能晚于今天。"})
 
+    def _end_posts_left_behind(self) -> None:
+        """Posts in the old branch (and its 党小组) end on the transfer date."""
+        old_branch = self.member.organization
+        for position in self.member.positions.current().filter(
+            subtree_q(old_branch.path, "organization__path")
+        ):
+            before = audit.snapshot(position)
+            position.ended_on = self.transferred_on
+            position.save(update_fields=["ended_on", "updated_at"])
+            audit.record_update(
+                position, before, acting_user=self.acting_user, message="组织关系转接，职务随之免去"
+            )
+
     @transaction.atomic
     def execute(self) -> Transfer:
         self.check()
@@ -167,6 +178,7 @@ class TransferMember:
         )
         transfer.full_clean()
         transfer.save()
+        self._end_posts_left_behind()
         if self.to_organization is not None:
             member.organization = self.to_organization
             member.party_group = None

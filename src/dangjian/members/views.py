@@ -122,23 +122,18 @@ class MemberCreateView(MemberFormMixin, ScopedViewMixin, FormView):
 class MemberEditView(MemberFormMixin, ScopedViewMixin, FormView):
     model = Member
     scope_action = "change"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.member = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    target_kwarg = "pk"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.member}
+        return {**super().get_form_kwargs(), "instance": self.target}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "object": self.member, "title": f"编辑：{self.member}"}
+        return {**super().get_context_data(**kwargs), "object": self.target, "title": f"编辑：{self.target}"}
 
     def perform(self, form):
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         return services.do_update_member(
-            self.member,
+            self.target,
             acting_user=self.request.user,
             expected_version=form.cleaned_data.get("version"),
             **fields,
@@ -154,18 +149,13 @@ class MemberActionView(ServiceFormMixin, ScopedViewMixin, FormView):
 
     model = Member
     scope_action = "change"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.member = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    target_kwarg = "pk"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "object": self.member, "title": self.title}
+        return {**super().get_context_data(**kwargs), "object": self.target, "title": self.title}
 
     def redirect_after(self):
-        return redirect(self.member.get_absolute_url())
+        return redirect(self.target.get_absolute_url())
 
 
 class MemberStatusView(MemberActionView):
@@ -175,7 +165,7 @@ class MemberStatusView(MemberActionView):
 
     def perform(self, form):
         return services.do_change_member_status(
-            self.member, acting_user=self.request.user, **form.cleaned_data
+            self.target, acting_user=self.request.user, **form.cleaned_data
         )
 
 
@@ -189,8 +179,15 @@ class MemberTransferView(MemberActionView):
 
     def perform(self, form):
         return services.TransferMember(
-            member=self.member, acting_user=self.request.user, **form.cleaned_data
+            member=self.target, acting_user=self.request.user, **form.cleaned_data
         ).execute()
+
+    def redirect_after(self):
+        # After a transfer out of the user's scope the member's page is a 404 for them.
+        if Member.objects.visible_to(self.request.user).filter(pk=self.target.pk).exists():
+            return super().redirect_after()
+        messages.success(self.request, f"{self.target.name}的组织关系已转出。")
+        return redirect("members:member_list")
 
 
 class PositionCreateView(MemberActionView):
@@ -203,7 +200,7 @@ class PositionCreateView(MemberActionView):
 
     def perform(self, form):
         return services.do_assign_position(
-            member=self.member, acting_user=self.request.user, **form.cleaned_data
+            member=self.target, acting_user=self.request.user, **form.cleaned_data
         )
 
 

@@ -89,6 +89,10 @@ def do_dissolve_organization(organization, *, dissolved_on, reason, acting_user)
     _require(acting_user, organization, "manage_tree")
     if Organization.objects.children_of(organization).active().exists():
         raise ValidationError("该组织还有未撤销的下级组织，请先调整或撤销下级组织。")
+    # `members` is the roster's reverse relation; asked by name so this layer needs no import of it.
+    roster = getattr(organization, "members", None)
+    if roster is not None and roster.active().exists():
+        raise ValidationError("该党支部还有党员，请先办理组织关系转接。")
     before = audit.snapshot(organization)
     organization.status = "dissolved"
     organization.dissolved_on = dissolved_on

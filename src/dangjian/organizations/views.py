@@ -1,7 +1,6 @@
 """Organization pages: the tree browser, one organization, and its create/edit/move forms."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from dangjian.accounts.scope import get_scope
@@ -102,26 +101,21 @@ class OrganizationCreateView(ServiceFormMixin, ScopedViewMixin, FormView):
     scope_action = "change"
     form_class = OrganizationForm
     template_name = "organizations/organization_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.parent = get_object_or_404(self.get_queryset(), pk=kwargs["parent_pk"])
-        return super().dispatch(request, *args, **kwargs)
+    target_kwarg = "parent_pk"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "parent": self.parent}
+        return {**super().get_form_kwargs(), "parent": self.target}
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "parent": self.parent,
-            "title": f"在{self.parent}下新增组织",
+            "parent": self.target,
+            "title": f"在{self.target}下新增组织",
         }
 
     def perform(self, form):
         return services.do_create_organization(
-            parent=self.parent, acting_user=self.request.user, **form.cleaned_data
+            parent=self.target, acting_user=self.request.user, **form.cleaned_data
         )
 
 
@@ -130,27 +124,22 @@ class OrganizationEditView(ServiceFormMixin, ScopedViewMixin, FormView):
     scope_action = "change"
     form_class = OrganizationForm
     template_name = "organizations/organization_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.organization = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    target_kwarg = "pk"
 
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "instance": self.organization,
-            "parent": Organization.objects.parent_of(self.organization),
+            "instance": self.target,
+            "parent": Organization.objects.parent_of(self.target),
         }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        return {**context, "object": self.organization, "title": f"编辑{self.organization}"}
+        return {**context, "object": self.target, "title": f"编辑{self.target}"}
 
     def perform(self, form):
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        return services.do_update_organization(self.organization, acting_user=self.request.user, **fields)
+        return services.do_update_organization(self.target, acting_user=self.request.user, **fields)
 
 
 class OrganizationMoveView(ServiceFormMixin, ScopedViewMixin, FormView):
@@ -158,25 +147,23 @@ class OrganizationMoveView(ServiceFormMixin, ScopedViewMixin, FormView):
 
     model = Organization
     scope_action = "manage_tree"
+    target_kwarg = "pk"
     form_class = OrganizationMoveForm
     template_name = "organizations/organization_move.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.organization = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        if self.organization.depth == 1:
+    def get_form(self, form_class=None):
+        if self.target.depth == 1:
             raise PermissionDenied("顶级组织不能调整隶属关系。")
-        return super().dispatch(request, *args, **kwargs)
+        return super().get_form(form_class)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "organization": self.organization}
+        return {**super().get_form_kwargs(), "user": self.request.user, "organization": self.target}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "object": self.organization}
+        return {**super().get_context_data(**kwargs), "object": self.target}
 
     def perform(self, form):
         services.MoveOrganization(
-            organization=self.organization, acting_user=self.request.user, **form.cleaned_data
+            organization=self.target, acting_user=self.request.user, **form.cleaned_data
         ).execute()
-        return self.organization
+        return self.target

@@ -36,7 +36,9 @@ def _outside_cases():
     for endpoint in ENDPOINTS:
         if endpoint.outside:
             for role in A_SCOPED:
-                yield pytest.param(endpoint, role, id=f"{endpoint.id}-{role}")
+                # A role refused outright (403: no grant for the action anywhere) has nothing to probe.
+                if endpoint.expect[role] != 403:
+                    yield pytest.param(endpoint, role, id=f"{endpoint.id}-{role}")
 
 
 def _listing_cases():
@@ -72,8 +74,8 @@ def test_out_of_scope_object_is_not_found(endpoint, role, world, client_as):
 def test_lists_hold_only_rows_in_scope(listing, role, world, client_as):
     response = client_as(role).get(listing.url(world))
     expected = listing.expect[role]
-    if expected is None:
-        assert response.status_code == 404
+    if isinstance(expected, int):
+        assert response.status_code == expected
         return
     assert response.status_code == 200
     found = {row if isinstance(row, int) else row.pk for row in listing.rows(response)}

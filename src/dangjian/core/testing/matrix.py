@@ -1,0 +1,383 @@
+"""The permission matrix: every scoped page and API endpoint × every role of the test world.
+
+NetBox-style (security.md B1): anonymous → login (UI) or 401/403 (API); a user without a grant sees
+nothing; an in-scope role gets 200; an object outside the user's subtree is a 404; read-only roles
+cannot write. A new capability adds one `Endpoint` row per view to `ENDPOINTS` (and one `Listing` row
+per list to `LISTINGS`); `test_every_url_is_in_the_matrix` fails until it does.
+
+Rows name objects by their key in the test world (see `fixtures.py`): in-scope objects live under
+A镇党委 (`a1`, `zhang`), out-of-scope ones under B镇党委 (`b1`, `zhao`).
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dangjian.core.validators import make_id_number
+
+from .fixtures import ROLES, World
+
+VIEWERS = ("county_admin", "town_a_admin", "branch_a1_admin", "inspector_a", "sysadmin")
+EDITORS = ("county_admin", "town_a_admin", "branch_a1_admin")
+TREE_MANAGERS = ("county_admin", "town_a_admin")
+# Roles whose grant lies inside A镇党委: everything under B镇党委 must be a 404 for them.
+A_SCOPED = ("town_a_admin", "branch_a1_admin", "inspector_a", "member_a1")
+
+# URL names that are deliberately not scoped: authentication and the API description.
+NOT_SCOPED = frozenset(
+    {
+        "login",
+        "logout",
+        "password_change",
+        "api-schema",
+        "api-docs",
+        "organizations-api:api-root",
+        "members-api:api-root",
+    }
+)
+
+
+def statuses(default: int, **by_status: tuple[str, ...]) -> dict[str, int]:
+    """{role: status}: `default` for every role except those listed, e.g. `statuses(404, s200=EDITORS)`."""
+    table = dict.fromkeys(ROLES, default)
+    for key, roles in by_status.items():
+        for role in roles:
+            table[role] = int(key.lstrip("s"))
+    return table
+
+
+def new_party_group(world: World, parent: str) -> dict:
+    return {"parent_id": world[parent].pk, "code": f"NEW-{parent}", "name": "新党小组", "kind": "party_group"}
+
+
+def current_position(world: World, member: str) -> dict:
+    from dangjian.members.models import Position
+
+    return {"position_pk": Position.objects.get(member=world[member], ended_on__isnull=True).pk}
+
+
+def new_member(world: World, branch: str) -> dict:
+    born = date(1985, 3, 4)
+    return {
+        "name": "周八",
+        "sex": "male",
+        "birth_date": born.isoformat(),
+        "id_number": make_id_number(born, "male", area_code="130102", seq=579),
+        "organization": world[branch].pk,
+        "joined_on": "2010-07-01",
+        "confirmed_on": "2011-07-01",
+        "status": "full",
+    }
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One view or API action, the status each role gets on `target`, and the out-of-scope probe."""
+
+    url_name: str
+    expect: dict[str, int]
+    target: str | None = None  # world key in the URL (pk / parent_pk)
+    outside: str | None = None  # world key under B镇党委: `outside_status` for every A-scoped role
+    method: str = "get"
+    api: bool = False
+    payload: Callable[[World, str], dict] | None = None
+    url_kwarg: str = "pk"  # "" when the target travels in the payload, not the URL
+    more_kwargs: Callable[[World, str], dict] | None = None  # further URL arguments
+    outside_status: int = 404
+    xfail: dict[str, str] = field(default_factory=dict)  # role -> reason (known production bug)
+
+    @property
+    def id(self) -> str:
+        return f"{self.url_name}:{self.method}"
+
+    def url(self, world: World, key: str | None) -> str:
+        kwargs = {self.url_kwarg: world[key].pk} if key and self.url_kwarg else {}
+        if self.more_kwargs:
+            kwargs.update(self.more_kwargs(world, key))
+        return reverse(self.url_name, kwargs=kwargs)
+
+    def call(self, client, world: World, key: str | None = None):
+        """Send the request for object `key` (default: the in-scope target)."""
+        key = key or self.target
+        data = self.payload(world, key) if self.payload else {}
+        url = self.url(world, key)
+        if self.api and self.method in ("post", "patch", "put"):
+            return getattr(client, self.method)(url, data=json.dumps(data), content_type="application/json")
+        if self.method == "get":
+            return client.get(url)
+        return getattr(client, self.method)(url, data=data)
+
+
+ORG = {"target": "a1", "outside": "b1"}
+MEMBER = {"target": "zhang", "outside": "zhao"}
+ORG_VIEW = statuses(404, s200=(*VIEWERS, "member_a1"))
+MEMBER_VIEW = statuses(404, s200=VIEWERS)
+# No grant for the action anywhere → 403; the grant exists but the object is elsewhere → 404.
+EDIT = statuses(403, s200=EDITORS)
+
+ENDPOINTS: list[Endpoint] = [
+    # project pages
+    Endpoint("home", statuses(200)),
+    Endpoint("quality", statuses(403, s200=EDITORS)),
+    Endpoint("audit:auditevent_list", statuses(403, s200=("sysadmin",))),
+    # organizations (UI)
+    Endpoint("organizations:organization_tree", statuses(200)),
+    Endpoint("organizations:organization_list", statuses(200)),
+    Endpoint("organizations:organization_detail", ORG_VIEW, **ORG),
+    Endpoint("organizations:organization_children", ORG_VIEW, **ORG),
+    Endpoint("organizations:organization_add", EDIT, url_kwarg="parent_pk", **ORG),
+    Endpoint("organizations:organization_add", EDIT, method="post", url_kwarg="parent_pk", **ORG),
+    Endpoint("organizations:organization_edit", EDIT, **ORG),
+    Endpoint("organizations:organization_edit", EDIT, method="post", **ORG),
+    Endpoint("organizations:organization_move", statuses(403, s200=TREE_MANAGERS), **ORG),
+    Endpoint("organizations:organization_move", statuses(403, s200=TREE_MANAGERS), method="post", **ORG),
+    # members (UI)
+    Endpoint("members:member_list", statuses(200)),
+    Endpoint("members:member_add", statuses(403, s200=EDITORS)),
+    Endpoint("members:member_detail", MEMBER_VIEW, **MEMBER),
+    Endpoint("members:member_edit", EDIT, **MEMBER),
+    Endpoint("members:member_edit", EDIT, method="post", **MEMBER),
+    Endpoint(
+        "members:member_reveal",
+        statuses(404, s200=EDITORS, s403=("inspector_a", "sysadmin")),
+        method="post",
+        **MEMBER,
+    ),
+    Endpoint("members:member_status", EDIT, **MEMBER),
+    Endpoint("members:member_status", EDIT, method="post", **MEMBER),
+    Endpoint("members:member_transfer", EDIT, **MEMBER),
+    Endpoint("members:member_transfer", EDIT, method="post", **MEMBER),
+    Endpoint("members:position_add", EDIT, **MEMBER),
+    Endpoint("members:position_add", EDIT, method="post", **MEMBER),
+    Endpoint(
+        "members:position_end",
+        statuses(403, s302=EDITORS),
+        method="post",
+        more_kwargs=current_position,
+        **MEMBER,
+    ),
+    # members: import and export (the job pages exist for their owner only: 404 for a stranger's id)
+    Endpoint("members:member_import", statuses(403, s200=EDITORS)),
+    Endpoint("members:member_import_template", statuses(403, s200=EDITORS)),
+    Endpoint(
+        "members:member_import_job",
+        statuses(403, s404=EDITORS),
+        more_kwargs=lambda world, key: {"job_id": "no-such-job"},
+    ),
+    Endpoint(
+        "members:member_import_errors",
+        statuses(403, s404=EDITORS),
+        more_kwargs=lambda world, key: {"job_id": "no-such-job"},
+    ),
+    Endpoint("members:member_export", statuses(403, s200=EDITORS)),
+    # accounts: account management belongs to the system administrator; one's own API token to anyone
+    Endpoint("api_token", statuses(200)),
+    Endpoint("accounts:user_list", statuses(403, s200=("sysadmin",))),
+    Endpoint("accounts:user_add", statuses(403, s200=("sysadmin",))),
+    Endpoint("accounts:user_detail", statuses(404, s200=("sysadmin",)), target="branch_a1_admin"),
+    Endpoint(
+        "accounts:user_action",
+        statuses(403, s302=("sysadmin",)),
+        target="branch_a1_admin",
+        method="post",
+        more_kwargs=lambda world, key: {"action": "unlock"},
+    ),
+    # organizations (API)
+    Endpoint("organizations-api:organization-list", statuses(200), api=True),
+    Endpoint(
+        "organizations-api:organization-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=new_party_group,
+        url_kwarg="",
+        **ORG,
+    ),
+    Endpoint("organizations-api:organization-detail", ORG_VIEW, api=True, **ORG),
+    Endpoint("organizations-api:organization-detail", EDIT, api=True, method="patch", **ORG),
+    Endpoint("organizations-api:organization-counts", ORG_VIEW, api=True, **ORG),
+    # members (API)
+    Endpoint("members-api:member-list", statuses(200), api=True),
+    Endpoint(
+        "members-api:member-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=new_member,
+        url_kwarg="",
+        target="a1",
+        outside="b1",
+        outside_status=403,
+    ),
+    Endpoint("members-api:member-detail", MEMBER_VIEW, api=True, **MEMBER),
+    Endpoint("members-api:member-detail", EDIT, api=True, method="patch", **MEMBER),
+]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page or endpoint listing rows: which world keys each role finds in it (an int: that status)."""
+
+    url_name: str
+    rows: Callable  # response -> iterable of model instances or primary keys
+    expect: dict[str, tuple[str, ...] | int]
+    target: str | None = None
+
+    def url(self, world: World) -> str:
+        return reverse(self.url_name, args=[world[self.target].pk] if self.target else [])
+
+
+ALL_ORGS = ("root", "town_a", "town_b", "a1", "a1_group", "a2", "b1")
+A_ORGS = ("town_a", "a1", "a1_group", "a2")
+ALL_MEMBERS = ("zhang", "li", "wang", "zhao")
+A_MEMBERS = ("zhang", "li", "wang")
+
+
+def by_role(default=(), **sets) -> dict[str, tuple[str, ...] | int]:
+    """Roles not named get `default`: an empty list, or a status code."""
+    return {role: sets.get(role, default) for role in ROLES}
+
+
+ORG_SETS = by_role(
+    county_admin=ALL_ORGS,
+    town_a_admin=A_ORGS,
+    branch_a1_admin=("a1", "a1_group"),
+    inspector_a=A_ORGS,
+    sysadmin=ALL_ORGS,
+    member_a1=("a1",),
+)
+MEMBER_SETS = by_role(
+    county_admin=ALL_MEMBERS,
+    town_a_admin=A_MEMBERS,
+    branch_a1_admin=("zhang", "li"),
+    inspector_a=A_MEMBERS,
+    sysadmin=ALL_MEMBERS,
+    member_a1=("li",),
+)
+
+
+def _context_rows(name):
+    def rows(response):
+        return [row[0] if isinstance(row, tuple) else row for row in response.context[name]]
+
+    return rows
+
+
+def _api_rows(response):
+    return [row["id"] for row in response.json()["results"]]
+
+
+def _api_children(response):
+    return [row["id"] for row in response.json()["children"]]
+
+
+def _xlsx_members(response):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from dangjian.members.models import Member
+
+    sheet = load_workbook(BytesIO(response.content), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("姓名")
+    return list(Member.objects.filter(name__in=[row[column] for row in rows[1:] if row[column]]))
+
+
+LISTINGS: list[Listing] = [
+    Listing("organizations:organization_list", _context_rows("object_list"), ORG_SETS),
+    Listing(
+        "organizations:organization_tree",
+        _context_rows("rows"),
+        by_role(
+            county_admin=("root",),
+            town_a_admin=("town_a",),
+            branch_a1_admin=("a1",),
+            inspector_a=("town_a",),
+            sysadmin=("root",),
+            member_a1=("a1",),
+        ),
+    ),
+    Listing(
+        "organizations:organization_children",
+        _context_rows("rows"),
+        {
+            **dict.fromkeys(ROLES, 404),
+            **dict.fromkeys(("county_admin", "town_a_admin", "inspector_a", "sysadmin"), ("a1", "a2")),
+        },
+        target="town_a",
+    ),
+    Listing(
+        "organizations:organization_children",
+        _context_rows("rows"),
+        {**dict.fromkeys(ROLES, 404), **dict.fromkeys(("county_admin", "sysadmin"), ("town_a", "town_b"))},
+        target="root",
+    ),
+    Listing(
+        "organizations:organization_children",
+        _context_rows("rows"),
+        {
+            **dict.fromkeys(ROLES, 404),
+            **dict.fromkeys(VIEWERS, ("a1_group",)),
+            "member_a1": (),
+        },
+        target="a1",
+    ),
+    Listing("members:member_list", _context_rows("object_list"), MEMBER_SETS),
+    Listing("organizations-api:organization-list", _api_rows, ORG_SETS),
+    Listing(
+        "organizations-api:organization-counts",
+        _api_children,
+        {
+            **dict.fromkeys(ROLES, 404),
+            **dict.fromkeys(("county_admin", "town_a_admin", "inspector_a", "sysadmin"), ("a1", "a2")),
+        },
+        target="town_a",
+    ),
+    Listing("members-api:member-list", _api_rows, MEMBER_SETS),
+    Listing(
+        "members:member_export",
+        _xlsx_members,
+        by_role(
+            403,
+            county_admin=ALL_MEMBERS,
+            town_a_admin=A_MEMBERS,
+            branch_a1_admin=("zhang", "li"),
+        ),
+    ),
+    Listing(
+        "accounts:user_list",
+        _context_rows("object_list"),
+        by_role(
+            403,
+            sysadmin=(
+                "county_admin",
+                "town_a_admin",
+                "branch_a1_admin",
+                "inspector_a",
+                "expired_inspector",
+                "member_a1",
+            ),
+        ),
+    ),
+]
+
+
+def url_names(resolver=None, namespace: str = "") -> set[str]:
+    """Every named URL of the project, qualified with its namespace ("members:member_detail")."""
+    resolver = resolver or get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def covered_url_names() -> set[str]:
+    return {e.url_name for e in ENDPOINTS} | {listing.url_name for listing in LISTINGS} | NOT_SCOPED
