@@ -994,18 +994,12 @@ class RosterImport:
 
     def record(self) -> None:
         result = self.result
+        source = self.source_name[:100] or "上传文件"
         audit.record(
             "import",
             self.root,
             acting_user=self.acting_user,
-            changes={
-                "rows": result.total,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-                "file": self.source_name[:100],
-            },
-            message=f"{IMPORT_MESSAGE}：{result.summary()}",
+            message=f"{IMPORT_MESSAGE}（{source}，共{result.total}行）：{result.summary()}",
         )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from dangjian.core.crypto import crypto_provider
-from dangjian.core.dates import years_before
+from dangjian.core.dates import years_after, years_before
 from dangjian.core.fields import EncryptedTextField
 from dangjian.core.masking import mask_id_number, mask_phone
 from dangjian.core.models import OrgScopedModel, TimeStampedModel
@@ -149,11 +149,7 @@ class Member(OrgScopedModel):
             errors["party_group"] = "所选党小组不属于该党员所在党支部。"
         if self.status in LEAVING_STATUSES and not self.status_changed_on:
             errors["status_changed_on"] = "请填写状态变更日期。"
-        if (
-            self.joined_on
-            and self.birth_date
-            and self.joined_on < self.birth_date.replace(year=self.birth_date.year + 18)
-        ):
+        if self.joined_on and self.birth_date and self.joined_on < years_after(self.birth_date, 18):
             errors["joined_on"] = "入党时须年满18岁（发展党员工作细则第五条）。"
         if errors:
             raise ValidationError(errors)

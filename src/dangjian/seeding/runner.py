@@ -1,0 +1,134 @@
+"""One seed run: plan, bulk-write, mark the root with the scale, and write one audit event."""
+
+import datetime
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dangjian.audit.choices import AuditAction
+from dangjian.audit.services import record
+from dangjian.members.models import Member, Position
+from dangjian.organizations.models import Organization
+
+from .builders import city_counties, county_plan
+from .people import add_years
+from .plan import OrgNode
+from .users import Login, create_demo_users
+from .writer import forget_people, write_organizations, write_subtree
+
+SCALES = ("demo", "county", "city")
+DEFAULT_SEED = 2026
+# The scale is recorded in the root organization's 备注, where `bench` finds it again.
+MARKER = "系统生成的演示/测试数据：dangjian seed --scale {scale} --seed {seed}"
+MARKER_RE = re.compile(r"dangjian seed --scale (demo|county|city) --seed (\d+)")
+
+
+class SeedRefused(Exception):
+    """The database already holds organizations; seeding only ever adds to an empty tree."""
+
+
+@dataclass
+class SeedResult:
+    """What a run wrote, for the command's summary."""
+
+    scale: str
+    seed: int
+    organizations: int = 0
+    members: int = 0
+    positions: int = 0
+    seconds: float = 0.0
+    planted: list[str] = field(default_factory=list)
+    logins: list[Login] = field(default_factory=list)
+
+
+def existing_data() -> tuple[str, int | None] | None:
+    """(scale, seed) of the seeded tree in the database, ("unknown", None) for real data, None if empty."""
+    root = Organization.objects.filter(depth=1).order_by("path").first()
+    if root is None:
+        return None
+    found = MARKER_RE.search(root.remarks)
+    return (found[1], int(found[2])) if found else ("unknown", None)
+
+
+def seed(scale: str, seed: int = DEFAULT_SEED, *, log: Callable[[str], None] = lambda line: None):
+    """Fill an empty database with the tree of `scale`; refuses if any organization exists."""
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}")
+    started = time.perf_counter()
+    with transaction.atomic():
+        if Organization.objects.exists():
+            raise SeedRefused("数据库中已有党组织数据。")
+        today = timezone.localdate()
+        result = SeedResult(scale, seed)
+        root = _seed_city(result, today, log) if scale == "city" else _seed_county(result, today, log)
+        record(
+            AuditAction.IMPORT,
+            root.instance,
+            acting_user=None,
+            message=(
+                f"dangjian seed --scale {scale} --seed {seed}：批量写入党组织{result.organizations}个、"
+                f"党员{result.members}名、职务{result.positions}条（批量写入，仅记此一条审计）"
+            ),
+        )
+    _analyze()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL; autovacuum would get there later)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(model._meta.db_table for model in (Organization, Member, Position))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+
+
+def _mark(root: OrgNode, scale: str, seed: int) -> None:
+    root.remarks = MARKER.format(scale=scale, seed=seed)
+
+
+def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
+    plan = county_plan(result.scale, result.seed, today)
+    _mark(plan.root, result.scale, result.seed)
+    _add(result, write_subtree(plan.root))
+    result.planted = plan.planted
+    log(f"{plan.root.name}：党组织{result.organizations}个，党员{result.members}名")
+    if result.scale == "demo":
+        result.logins = create_demo_users(plan, today)
+    return plan.root
+
+
+def _seed_city(result: SeedResult, today: datetime.date, log) -> OrgNode:
+    root, count, counties = city_counties(result.seed, today)
+    _mark(root, result.scale, result.seed)
+    for number, (county, planted) in enumerate(counties, 1):
+        started = time.perf_counter()
+        written = write_subtree(county)
+        _add(result, written)
+        result.planted += planted
+        forget_people(county)
+        log(
+            f"[{number}/{count}] {county.name}：党组织{written[0]}个，党员{written[1]}名，"
+            f"用时{time.perf_counter() - started:.1f}秒"
+        )
+    _dates(root, today)
+    result.organizations += write_organizations([root])
+    return root
+
+
+def _dates(root: OrgNode, today: datetime.date) -> None:
+    root.founded_on = datetime.date(1949, 10, 1)
+    root.term_started_on = today - datetime.timedelta(days=700)
+    root.term_ends_on = add_years(root.term_started_on, 5)
+    root.has_committee = True
+
+
+def _add(result: SeedResult, written: tuple[int, int, int]) -> None:
+    result.organizations += written[0]
+    result.members += written[1]
+    result.positions += written[2]
