@@ -336,7 +336,7 @@ def busier_world(world):
 def test_counters_equal_naive_counts(busier_world, parent):
     world = busier_world
     if parent is None:
-        paths = list(Organization.get_root_nodes().values_list("path", flat=True))
+        paths = list(Organization.objects.get_root_nodes().values_list("path", flat=True))
     else:
         paths = list(Organization.objects.children_of(world[parent]).values_list("path", flat=True))
     assert paths
