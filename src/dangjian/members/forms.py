@@ -6,6 +6,7 @@ from dangjian.organizations.models import Organization
 
 from .choices import LEAVING_STATUSES, MemberStatus, PositionTitle
 from .models import Member
+from .services import EDITABLE_FIELDS
 
 
 class MemberForm(forms.ModelForm):
@@ -15,26 +16,7 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "sex",
-            "ethnicity",
-            "birth_date",
-            "id_number",
-            "native_place",
-            "education",
-            "category",
-            "job_title",
-            "phone",
-            "organization",
-            "party_group",
-            "joined_on",
-            "confirmed_on",
-            "status",
-            "is_mobile",
-            "is_unreachable",
-            "remarks",
-        ]
+        fields = EDITABLE_FIELDS
         widgets = {
             "birth_date": DateInput(),
             "joined_on": DateInput(),

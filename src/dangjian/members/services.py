@@ -18,8 +18,7 @@ from .choices import LEAVING_STATUSES, MemberStatus, TransferKind
 from .models import Member, Position, Transfer
 
 EDITABLE_FIELDS = [
-    "organization",
-    "party_group",
+    # In the order the roster form shows them.
     "name",
     "sex",
     "ethnicity",
@@ -30,6 +29,8 @@ EDITABLE_FIELDS = [
     "category",
     "job_title",
     "phone",
+    "organization",
+    "party_group",
     "joined_on",
     "confirmed_on",
     "status",

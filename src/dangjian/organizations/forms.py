@@ -4,6 +4,7 @@ from dangjian.core.tree import subtree_q
 
 from .choices import ALLOWED_PARENT_KINDS, OrganizationKind
 from .models import Organization
+from .services import EDITABLE_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -16,18 +17,7 @@ class DateInput(forms.DateInput):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = [
-            "code",
-            "name",
-            "kind",
-            "unit_category",
-            "founded_on",
-            "term_started_on",
-            "term_ends_on",
-            "has_committee",
-            "address",
-            "remarks",
-        ]
+        fields = EDITABLE_FIELDS
         widgets = {
             "founded_on": DateInput(),
             "term_started_on": DateInput(),
