@@ -94,3 +94,22 @@ def create_demo_users(plan: Plan, today: datetime.date) -> list[Login]:
             person = secretary if username == "zhibu_shuji" else member
             Member.objects.filter(pk=person.pk).update(user=user)
     return logins
+
+
+def existing_demo_logins() -> list[Login]:
+    """The logins table again, from the demo users already in the database (for `seed --reuse`)."""
+    from dangjian.accounts.models import User
+
+    order = ["xianwei_zzb", "jiaoyu_zzb", "sysadmin", "zhibu_shuji", "dudao", "dangyuan"]
+    users = User.objects.filter(username__in=order, is_active=True)
+    users = sorted(users, key=lambda user: order.index(user.username))
+    logins = []
+    for user in users:
+        for grant in user.grants.current().select_related("organization"):
+            scope = grant.organization.name
+            if grant.role == RoleChoices.MEMBER:
+                scope = f"本人档案及所在党支部（{scope}）"
+            if grant.expires_on:
+                scope += f"，有效期至{grant.expires_on}"
+            logins.append(Login(user.username, DEMO_PASSWORD, grant.get_role_display(), scope))
+    return logins

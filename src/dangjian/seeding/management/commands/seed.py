@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dangjian import seeding
 from dangjian.core.bench import text_table
 from dangjian.seeding import DEFAULT_SEED, SCALES, SeedRefused, existing_data
+from dangjian.seeding.users import existing_demo_logins
 
 
 class Command(BaseCommand):
@@ -46,9 +47,12 @@ class Command(BaseCommand):
             if len(result.planted) > 12:
                 self.stdout.write(f"  · ……共{len(result.planted)}条")
         if result.logins:
-            rows = [(x.username, x.password, x.role, x.scope) for x in result.logins]
-            self.stdout.write("\n演示账号（首次登录无须改密；仅供演示，切勿用于生产）：")
-            self.stdout.write(text_table(("账号", "密码", "角色", "范围"), rows))
+            self._print_logins(result.logins)
+
+    def _print_logins(self, logins, note: str = "") -> None:
+        rows = [(x.username, x.password, x.role, x.scope) for x in logins]
+        self.stdout.write(f"\n演示账号（首次登录无须改密；仅供演示，切勿用于生产）{note}：")
+        self.stdout.write(text_table(("账号", "密码", "角色", "范围"), rows))
 
     def _existing(self, found, scale: str, seed: int, reuse: bool) -> None:
         found_scale, found_seed = found
@@ -66,3 +70,5 @@ class Command(BaseCommand):
             )
         note = "" if found_seed == seed else f"（注意：已有数据的 seed 为 {found_seed}）"
         self.stdout.write(f"数据库中已有 {scale} 规模数据{note}，沿用，未做任何修改。")
+        if scale == "demo":
+            self._print_logins(existing_demo_logins(), "（如已在演示中修改过密码，以修改后的为准）")
