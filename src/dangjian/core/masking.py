@@ -47,10 +47,12 @@ def _mask_run(match: re.Match) -> str:
     run = match.group()
     if len(run) >= _LONG_RUN:
         return mask_id_number(run)
-    if _MOBILE_RE.fullmatch(run):
-        return mask_phone(run)
-    if len(run) == 13 and run.startswith("86") and _MOBILE_RE.fullmatch(run[2:]):
-        return "86" + mask_phone(run[2:])
+    # A letter X right after 11 digits is text, not an ID check letter ("13800001111X").
+    digits, tail = (run[:-1], run[-1]) if run[-1] in "Xx" else (run, "")
+    if _MOBILE_RE.fullmatch(digits):
+        return mask_phone(digits) + tail
+    if len(digits) == 13 and digits.startswith("86") and _MOBILE_RE.fullmatch(digits[2:]):
+        return "86" + mask_phone(digits[2:]) + tail
     return run
 
 

@@ -114,3 +114,9 @@ def test_log_filter_redacts():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "查询 %s", ("11010519491231002X",), None)
     RedactPIFilter().filter(record)
     assert record.getMessage() == "查询 110***********002X"
+
+
+def test_a_mobile_followed_by_a_letter_x_is_still_masked():
+    """Found by Hypothesis in CI: "13000000000X" was left in clear."""
+    assert redact_pi("手机：13000000000X") == "手机：130****0000X"
+    assert redact_pi("电话8613800001111x") == "电话86138****1111x"
