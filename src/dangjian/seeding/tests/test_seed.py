@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from dangjian.accounts.models import User
@@ -156,7 +157,8 @@ def test_bench_foundation_prints_one_json_line():
 
     result = json.loads(out.getvalue().strip().splitlines()[-1])
     assert set(result) == {"bench", "scale", "database", "figures", "comparisons"}
-    assert (result["bench"], result["scale"], result["database"]) == ("foundation", "demo", "sqlite")
+    expected_database = {"sqlite": "sqlite", "postgresql": "postgresql"}[connection.vendor]
+    assert (result["bench"], result["scale"], result["database"]) == ("foundation", "demo", expected_database)
     figures = {figure["name"]: figure for figure in result["figures"]}
     assert {"member_counts_by_child", "member_search_initials_p50", "peak_rss_mb"} <= set(figures)
     for figure in result["figures"]:
