@@ -136,7 +136,7 @@ def do_regenerate_api_token(user, *, acting_user) -> str:
     """Replace the user's API token (the old one stops working) and return the new key."""
     from rest_framework.authtoken.models import Token
 
-    Token.objects.filter(user=user).delete()  # a credential, not a domain record: revoked by deletion
+    Token.objects.filter(user=user).delete()  # audit-exempt: a credential; the renewal is audited below
     token = Token.objects.create(user=user)
     audit.record("update", user, acting_user=acting_user, message="重新生成API令牌")
     return token.key

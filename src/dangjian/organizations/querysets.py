@@ -1,8 +1,9 @@
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Left, Length
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
 from dangjian.core.querysets import ScopedQuerySet
-from dangjian.core.tree import ancestor_paths, subtree_q
+from dangjian.core.tree import STEPLEN, ancestor_paths, subtree_q
 
 from .choices import BRANCH_KINDS, OrganizationStatus
 
@@ -38,6 +39,12 @@ class OrganizationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
     def descendants_of(self, organization, include_self=False):
         qs = self.filter(subtree_q(organization.path))
         return qs if include_self else qs.exclude(pk=organization.pk)
+
+    def with_parent_id(self):
+        """Annotate `parent_id` (None for a root) with one indexed subquery per row, not a query each."""
+        parent_path = Left(OuterRef("path"), Length(OuterRef("path")) - STEPLEN)
+        parents = self.model.objects.filter(path=parent_path).values("pk")[:1]
+        return self.annotate(parent_id=Subquery(parents))
 
     def grant_roots(self, user, action="view"):
         """The highest organizations the user holds `action` on (the roots of their grants)."""

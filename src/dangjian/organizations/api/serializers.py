@@ -34,15 +34,11 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = ["depth", "status", "dissolved_on", "created_at", "updated_at"]
 
     def get_parent(self, obj) -> int | None:
-        parent_path = obj.path[: -obj.steplen]
-        if not parent_path:
-            return None
-        parents = self.context.setdefault("_parents", {})
-        if parent_path not in parents:
-            parents[parent_path] = (
-                Organization.objects.filter(path=parent_path).values_list("pk", flat=True).first()
-            )
-        return parents[parent_path]
+        # Annotated by the viewset in the same query (OrganizationQuerySet.with_parent_id).
+        if hasattr(obj, "parent_id"):
+            return obj.parent_id
+        parent = Organization.objects.parent_of(obj)
+        return parent.pk if parent else None
 
 
 class OrganizationCreateSerializer(OrganizationSerializer):

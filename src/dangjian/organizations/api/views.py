@@ -21,6 +21,9 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     filterset_class = OrganizationFilterSet
     ordering_fields = ["path", "code", "name"]
 
+    def get_queryset(self):
+        return super().get_queryset().with_parent_id()
+
     @extend_schema(request=OrganizationCreateSerializer, responses=OrganizationSerializer)
     def create(self, request):
         serializer = OrganizationCreateSerializer(data=request.data)
