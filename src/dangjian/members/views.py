@@ -15,6 +15,7 @@ from dangjian.accounts.scope import get_scope
 from dangjian.audit import services as audit
 from dangjian.audit.models import AuditEvent
 from dangjian.core.views import FilterFormMixin, ScopedViewMixin, ServiceFormMixin
+from dangjian.organizations.models import Organization
 
 from . import services
 from .filtersets import MemberFilterSet
@@ -45,6 +46,11 @@ class MemberListView(ScopedViewMixin, FilterFormMixin, SingleTableMixin, FilterV
         context = super().get_context_data(**kwargs)
         scope = get_scope(self.request.user)
         context["can_change"] = scope.allows("change")
+        org_id = self.request.GET.get("organization", "")
+        if org_id.isdigit():
+            context["scope_organization"] = (
+                Organization.objects.visible_to(self.request.user).filter(pk=org_id).first()
+            )
         context["can_export"] = scope.allows("export")
         return context
 
