@@ -97,3 +97,38 @@ def test_tree_expands_and_full_id_reveal_works_under_the_csp(page, roster, live_
     page.locator("#pi", has_text=member.id_number).wait_for()
     assert page.get_by_role("button", name="显示完整信息（将记录审计日志）").count() == 0
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_main_pages_and_api_docs_render_without_csp_violations(page, roster):
+    """Every asset is local and nothing inline is blocked: a page that breaks the CSP shows up here."""
+    from dangjian.accounts.services import do_create_user, do_grant_role
+
+    admin = do_create_user(username="zzb", password=PASSWORD, acting_user=None, must_change_password=False)
+    do_grant_role(
+        user=admin, role="org_admin", organization=Organization.objects.parent_of(roster), acting_user=None
+    )
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.goto("/accounts/login/")
+    page.get_by_label("账号").fill("zzb")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")
+    member = Member.objects.get(name="张三丰")
+    for url in [
+        "/",
+        "/organizations/",
+        f"/organizations/{roster.pk}/",
+        "/members/",
+        f"/members/{member.pk}/",
+        f"/members/{member.pk}/edit/",
+        "/members/import/",
+        "/quality/",
+        "/accounts/token/",
+    ]:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+    page.goto("/api/docs/")
+    page.get_by_text("/api/v1/members/", exact=True).first.wait_for()
+    assert problems == []
