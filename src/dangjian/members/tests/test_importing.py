@@ -242,8 +242,8 @@ def test_dry_run_writes_nothing_and_reports_counts(org):
 
 
 def test_progress_is_reported_while_validating_and_writing(org, monkeypatch):
-    monkeypatch.setattr(importing, "PROGRESS_EVERY", 2)
-    monkeypatch.setattr(importing, "WRITE_BATCH", 3)
+    monkeypatch.setattr(importing.validation, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(importing.writing, "WRITE_BATCH", 3)
     calls = []
 
     import_members(
@@ -500,7 +500,7 @@ def _forbid_openpyxl(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("openpyxl must not open a rejected file")
 
-    monkeypatch.setattr(importing.openpyxl, "load_workbook", fail)
+    monkeypatch.setattr(importing.reading.openpyxl, "load_workbook", fail)
 
 
 def test_zip_bomb_is_rejected_before_openpyxl_opens_it(org, monkeypatch):
