@@ -241,3 +241,11 @@ def test_history_on_member_and_organization_pages(world, client_as):
     assert [e.action for e in org_page.context["history"]] == ["update", "create"]
     assert "村主任" in member_page.content.decode()
     assert "A1村委会" in org_page.content.decode()
+
+
+def test_password_hashes_never_enter_the_audit_trail(world):
+    """A hash in `changes` would be both a leak and, being hex, a source of false ID-pattern matches."""
+    user = world.users["town_a_admin"]
+    created = AuditEvent.objects.for_object(user).get(action="create")
+    assert created.changes["password"] == [None, "******"]
+    assert user.password not in json.dumps([e.changes for e in AuditEvent.objects.all()])
