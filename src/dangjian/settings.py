@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.organizations",
     "dangjian.members",
+    "dangjian.activities",
     "dangjian.seeding",
 ]
 
