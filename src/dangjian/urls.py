@@ -14,6 +14,7 @@ urlpatterns = [
     path("organizations/", include("dangjian.organizations.urls")),
     path("members/", include("dangjian.members.urls")),
     path("audit/", include("dangjian.audit.urls")),
+    path("life/", include("dangjian.activities.extensions.urls")),
     path("api/v1/organizations/", include("dangjian.organizations.api.urls")),
     path("api/v1/members/", include("dangjian.members.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from dangjian.accounts.scope import get_scope
+from dangjian.activities.extensions import Notification
 from dangjian.core.registry import quality_checks, run_quality_checks
 from dangjian.organizations.models import Organization
 from dangjian.organizations.views import tree_rows
@@ -30,6 +31,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["own_member"] = getattr(user, "member", None) if scope.member_ids else None
         if roots and scope.allows("change"):
             context["term_reminders"] = self._term_reminders(roots)
+        context["notifications"] = list(Notification.objects.visible_to(user).unread()[:10])
         return context
 
     def _term_reminders(self, roots):

@@ -302,3 +302,6 @@ class SpotCheck(TimeStampedModel):
 
     def __str__(self):
         return f"{self.activity} {self.get_result_display()}"
+
+
+from .extensions import *  # noqa: E402,F403  (theme notices, life-meeting preparation, notifications)

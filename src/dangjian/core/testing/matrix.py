@@ -217,6 +217,110 @@ ENDPOINTS: list[Endpoint] = [
 ]
 
 
+# organizational life: 主题党日 themes, life-meeting preparation, notifications (activities.extensions).
+# The objects in the URL are made for the world key: a theme of A镇党委 (in scope) or B镇党委 (outside); a
+# preparation of A1村党支部 or B1村党支部; a notification of branch_a1_admin (on A1) or county_admin (on B1).
+def theme_notice(world: World, key: str) -> dict:
+    from dangjian.activities.extensions import ThemeNotice
+
+    notice = ThemeNotice.objects.filter(organization=world[key]).first()
+    if notice is None:
+        from dangjian.activities.extensions.services import do_publish_theme_notice
+
+        notice = do_publish_theme_notice(
+            acting_user=None, organization=world[key], month=date(2025, 7, 1), title="学习党章"
+        )
+    return {"pk": notice.pk}
+
+
+def preparation(world: World, key: str) -> dict:
+    from dangjian.activities.extensions import LifeMeetingPreparation
+
+    found = LifeMeetingPreparation.objects.filter(organization=world[key]).first()
+    if found is None:
+        from dangjian.activities.extensions.services import do_create_preparation
+        from dangjian.activities.models import ActivityType
+
+        found = do_create_preparation(
+            acting_user=None,
+            organization=world[key],
+            activity_type=ActivityType.objects.get(code="life_meeting"),
+            topic="年度组织生活会",
+            started_on=date(2025, 11, 1),
+        )
+    return {"pk": found.pk}
+
+
+def rectification_item(world: World, key: str) -> dict:
+    from dangjian.activities.extensions import LifeMeetingPreparation
+    from dangjian.activities.extensions.services import do_add_rectification_item
+    from dangjian.members.models import Member
+
+    kwargs = preparation(world, key)
+    item = do_add_rectification_item(
+        LifeMeetingPreparation.objects.get(pk=kwargs["pk"]),
+        acting_user=None,
+        problem="学习不够深入",
+        measure="每月集中学习",
+        owner=Member.objects.filter(organization=world[key]).first(),
+        deadline=date(2026, 6, 30),
+    )
+    return {**kwargs, "item_pk": item.pk}
+
+
+def notification(world: World, key: str) -> dict:
+    from dangjian.activities.extensions import Notification
+
+    owner = "branch_a1_admin" if key == "a1" else "county_admin"
+    found = Notification.objects.create(
+        user=world[owner], organization=world[key], kind="due_soon", message="提醒", key=f"test:{key}"
+    )
+    return {"pk": found.pk}
+
+
+def life(url_name: str, expect: dict[str, int], maker, target: str, outside: str, **options) -> Endpoint:
+    return Endpoint(
+        f"life:{url_name}", expect, target=target, outside=outside, url_kwarg="", more_kwargs=maker, **options
+    )
+
+
+THEME = {"maker": theme_notice, "target": "town_a", "outside": "town_b"}
+PREPARATION = {"maker": preparation, "target": "a1", "outside": "b1"}
+ENDPOINTS += [
+    Endpoint("life:themenotice_list", statuses(200)),
+    Endpoint("life:themenotice_add", statuses(403, s200=TREE_MANAGERS)),
+    Endpoint("life:themenotice_add", statuses(403, s200=TREE_MANAGERS), method="post"),
+    # A theme is sent downward: whoever sees a branch of A镇党委 reads A镇党委's themes.
+    life("themenotice_detail", ORG_VIEW, **THEME),
+    life("themenotice_edit", statuses(403, s200=TREE_MANAGERS), **THEME),
+    life("themenotice_edit", statuses(403, s200=TREE_MANAGERS), method="post", **THEME),
+    Endpoint("life:preparation_list", statuses(200)),
+    Endpoint("life:preparation_add", EDIT),
+    Endpoint("life:preparation_add", EDIT, method="post"),
+    life("preparation_detail", MEMBER_VIEW, **PREPARATION),
+    life("preparation_link", statuses(403, s302=EDITORS), method="post", **PREPARATION),
+    life("opinion_add", EDIT, **PREPARATION),
+    life("opinion_add", EDIT, method="post", **PREPARATION),
+    life("selfexamination_add", EDIT, **PREPARATION),
+    life("selfexamination_add", EDIT, method="post", **PREPARATION),
+    life("rectificationitem_add", EDIT, **PREPARATION),
+    life("rectificationitem_add", EDIT, method="post", **PREPARATION),
+    life(
+        "rectificationitem_complete",
+        statuses(403, s302=EDITORS),
+        rectification_item,
+        "a1",
+        "b1",
+        method="post",
+    ),
+    Endpoint("life:notification_list", statuses(200)),
+    # Only the owner may mark a notification read; anyone else's is not found.
+    life(
+        "notification_read", statuses(404, s302=("branch_a1_admin",)), notification, "a1", "b1", method="post"
+    ),
+]
+
+
 @dataclass(frozen=True)
 class Listing:
     """A page or endpoint listing rows: which world keys each role finds in it (an int: that status)."""
