@@ -113,6 +113,30 @@ def check_zip(file, limits: UploadLimits | None = None) -> None:
             raise UploadRejected("文件压缩比异常（疑似「压缩炸弹」），已拒绝处理。")
 
 
+DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+SCAN_CHUNK = 1 << 20
+
+
+def check_no_dtd(file) -> None:
+    """Refuse any XML part with a DTD: Excel never writes one, and entity declarations are how billion-laughs
+    and external-entity attacks start. defusedxml guards openpyxl's ElementTree path, but once lxml is
+    installed (python-docx needs it) openpyxl parses with lxml instead, so the check happens here, first."""
+    with zipfile.ZipFile(file) as archive:
+        for name in archive.namelist():
+            if not name.endswith((".xml", ".rels", ".vml")):
+                continue
+            with archive.open(name) as part:
+                tail = b""
+                while chunk := part.read(SCAN_CHUNK):
+                    window = tail + chunk
+                    if any(marker in window for marker in DTD_MARKERS):
+                        raise UploadRejected(
+                            "无法读取该文件：文件中含有不允许的 XML 实体声明（DTD），已拒绝处理。"
+                        )
+                    tail = window[-16:]
+    file.seek(0)
+
+
 def check_xlsx(source, limits: UploadLimits | None = None):
     """All checks for an uploaded .xlsx; return a seekable binary file positioned at 0.
 
@@ -128,6 +152,7 @@ def check_xlsx(source, limits: UploadLimits | None = None):
         file.seek(0)
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
             raise UploadRejected("文件不是 Excel 工作簿（.xlsx），请使用下载的模板填写。")
+        check_no_dtd(file)
     except BaseException:
         if file is not source:
             file.close()

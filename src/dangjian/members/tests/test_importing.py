@@ -692,3 +692,21 @@ def test_command_dry_run_writes_nothing(org, tmp_path, capsys):
 
     assert "仅校验" in capsys.readouterr().out
     assert Member.objects.count() == 0
+
+
+def test_external_entity_xlsx_is_refused_before_parsing(org):
+    """XXE: a DTD in any part is refused by the upload check, whichever XML parser openpyxl would use."""
+    source = zipfile.ZipFile(io.BytesIO(make_xlsx([person(1)])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml" or item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', 1)
+            archive.writestr(item, data)
+
+    result = import_members(buffer.getvalue(), organization=org["branch"], acting_user=None)
+
+    assert not result.ok
+    assert "DTD" in result.errors[0].message
+    assert Member.objects.count() == 0
