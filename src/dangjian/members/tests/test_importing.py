@@ -701,8 +701,8 @@ def test_external_entity_xlsx_is_refused_before_parsing(org):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in source.infolist():
             data = source.read(item.filename)
-            if item.filename == "xl/sharedStrings.xml" or item.filename.startswith("xl/worksheets/"):
-                data = data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', 1)
+            if item.filename.startswith("xl/worksheets/"):
+                data = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + data.split(b"?>", 1)[-1]
             archive.writestr(item, data)
 
     result = import_members(buffer.getvalue(), organization=org["branch"], acting_user=None)
