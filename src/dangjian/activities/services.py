@@ -1,21 +1,23 @@
 """Writes of organizational life: record an activity with its attendance, cancel it, rules, spot checks."""
 
+import math
 import random
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from dangjian.accounts.scope import get_scope
 from dangjian.audit import services as audit
-from dangjian.core.tree import subtree_q
-from dangjian.members.choices import COMMITTEE_TITLES
-from dangjian.members.models import Member, Position
+from dangjian.core.tree import ancestor_paths, subtree_q
+from dangjian.members.choices import ACTIVE_STATUSES, COMMITTEE_TITLES, LEAVING_STATUSES
+from dangjian.members.models import Member, Position, Transfer
+from dangjian.organizations.choices import OrganizationKind, UnitCategory
 
-from .choices import PERIOD_MONTHS, AttendeeScope, Period, SpotCheckResult
+from .choices import PERIOD_MONTHS, AbsenceReason, AttendeeScope, Period, SpotCheckResult
 from .models import Activity, Attendance, Decision, Rule, SpotCheck
 
 ACTIVITY_FIELDS = [
@@ -40,21 +42,60 @@ def require(user, organization, action="change") -> None:
         raise PermissionDenied("无权在该党组织执行此操作。")
 
 
+# The roster on a day -------------------------------------------------------------------------------
+
+
+def roster_on(on: date):
+    """Members who were in the Party and active on `on`, annotated with where they were then.
+
+    The roster only stores the present, so the past is read back from the dated records: a member who
+    left (出党、去世、转出…) after `on` was still there; a 组织关系转接 after `on` means the member was
+    then in the transfer's `from_organization` (`branch_then`; None when they came from outside).
+    """
+    later = Transfer.objects.filter(member=OuterRef("pk"), transferred_on__gt=on).order_by(
+        "transferred_on", "id"
+    )
+    return (
+        Member.objects.filter(joined_on__lte=on)
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(status__in=LEAVING_STATUSES, status_changed_on__gt=on))
+        .annotate(moved_since=Exists(later), branch_then=Subquery(later.values("from_organization")[:1]))
+    )
+
+
 def expected_members(organization, activity_type, on: date):
     """Who is expected, from the roster on that day: the branch, the 党小组, or the committee."""
     scope = activity_type.attendee_scope
-    members = Member.objects.active().filter(joined_on__lte=on)
+    members = roster_on(on)
+    if scope == AttendeeScope.BRANCH:
+        moved_away = Transfer.objects.filter(from_organization=organization, transferred_on__gt=on)
+        candidates = members.filter(Q(organization=organization) | Q(pk__in=moved_away.values("member_id")))
+        return candidates.filter(
+            Q(moved_since=False, organization=organization) | Q(branch_then=organization)
+        )
     if scope == AttendeeScope.PARTY_GROUP:
-        return members.filter(party_group=organization)
+        # Only the current group is stored: its members, if they were already in its branch then.
+        return members.filter(party_group=organization).filter(
+            Q(moved_since=False) | Q(branch_then=F("organization"))
+        )
     if scope == AttendeeScope.COMMITTEE:
         posts = Position.objects.current(on).filter(organization=organization, title__in=COMMITTEE_TITLES)
         return members.filter(pk__in=posts.values("member_id"))
-    if scope == AttendeeScope.BRANCH:
-        return members.filter(organization=organization)
     return members.none()
 
 
-def _refresh_counts(activity: Activity) -> None:
+def _absences(absent) -> dict[int, tuple[str, str]]:
+    """{member id: (reason, note)} from {member id: reason} or {member id: (reason, note)}."""
+    result = {}
+    for member_id, value in (absent or {}).items():
+        reason, note = (value, "") if value is None or isinstance(value, str) else value
+        if reason not in AbsenceReason.values:
+            raise ValidationError({"absent": "缺席须注明事由（病假、事假、公假、其他）。"})
+        result[int(member_id)] = (reason, note or "")
+    return result
+
+
+def _refresh_counts(activity: Activity, also=()) -> None:
+    """Store 应到/实到/出席率 from the attendance rows (called with the activity row locked)."""
     rows = list(activity.attendance.values_list("present", flat=True))
     activity.expected_count = len(rows)
     activity.present_count = sum(rows)
@@ -63,55 +104,126 @@ def _refresh_counts(activity: Activity) -> None:
         if activity.expected_count
         else None
     )
-    activity.save(update_fields=["expected_count", "present_count", "attendance_rate", "updated_at"])
+    activity.save(update_fields=["expected_count", "present_count", "attendance_rate", "updated_at", *also])
+
+
+def _lock(activity: Activity) -> Activity:
+    """Reload `activity` holding its row lock: every write to an activity's attendance takes this lock
+    first, so writers queue instead of racing (on SQLite the IMMEDIATE transaction does the same)."""
+    activity.refresh_from_db(from_queryset=Activity.objects.select_for_update(of=("self",)))
+    return activity
+
+
+def _check_vote(decision: Decision) -> None:
+    """Numbers a vote cannot have. A vote that fails the quorum or the majority is kept and flagged
+    (`Decision.vote_problems`), never refused: the record must say what the meeting did."""
+    if not decision.voted:
+        return
+    if None in (decision.eligible, decision.present_eligible, decision.votes_for):
+        raise ValidationError("经表决的决议须填写应到会、实到会有表决权党员人数和赞成票数。")
+    eligible, present = decision.eligible, decision.present_eligible
+    if present > eligible:
+        raise ValidationError("实到会有表决权党员不能多于应到会有表决权党员。")
+    cast = decision.votes_for + (decision.votes_against or 0) + (decision.abstentions or 0)
+    if cast > present:
+        raise ValidationError("赞成、反对、弃权票数之和不能多于实到会有表决权党员人数。")
+    if (decision.written_for or 0) > eligible - present:
+        raise ValidationError("书面意见只能来自未到会的有表决权党员。")
+
+
+# Activities ----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def do_record_activity(*, acting_user, absent: dict | None = None, decisions: list | None = None, **fields):
-    """Record an activity; everyone expected is present unless listed in `absent` ({member_id: reason})."""
+def do_record_activity(
+    *, acting_user, absent: dict | None = None, decisions: list | None = None, attendee_ids=(), **fields
+):
+    """Record an activity; everyone expected is present unless listed in `absent` ({member_id: reason}
+    or {member_id: (reason, note)}). `attendee_ids` names the participants of a type without a roster
+    (谈心谈话)."""
     activity = Activity(**fields)
+    if activity.organization_id is None:
+        raise ValidationError({"organization": "请选择党组织。"})
     require(acting_user, activity.organization)
+    activity.full_clean()
     if activity.held_on > timezone.localdate():
         raise ValidationError({"held_on": "活动日期不能晚于今天；未召开的活动请先打印签到表，会后再登记。"})
-    activity.full_clean()
-    activity.save()
-    absent = absent or {}
-    expected = list(expected_members(activity.organization, activity.activity_type, activity.held_on))
-    unknown = set(absent) - {m.pk for m in expected}
-    if unknown:
+    activity_type = activity.activity_type
+    if activity_type.attendee_scope == AttendeeScope.PARTY_GROUP:
+        if activity.organization.kind != OrganizationKind.PARTY_GROUP:
+            raise ValidationError({"organization": f"{activity_type.name}须登记在党小组下。"})
+    absences = _absences(absent)
+    expected = list(expected_members(activity.organization, activity_type, activity.held_on))
+    if attendee_ids:
+        if activity_type.attendee_scope != AttendeeScope.NAMED:
+            raise ValidationError({"attendee_ids": f"{activity_type.name}的应到人员由名册生成。"})
+        expected = _named_members(activity.organization, attendee_ids)
+    if set(absences) - {m.pk for m in expected}:
         raise ValidationError({"absent": "缺席名单中有不属于应到人员的党员。"})
-    Attendance.objects.bulk_create(
-        [
-            Attendance(
-                activity=activity, member=m, present=m.pk not in absent, absence_reason=absent.get(m.pk, "")
-            )
-            for m in expected
-        ]
-    )
+    activity.save()
+    rows = [
+        Attendance(
+            activity=activity,
+            member=m,
+            present=m.pk not in absences,
+            absence_reason=absences.get(m.pk, ("", ""))[0],
+            absence_note=absences.get(m.pk, ("", ""))[1],
+        )
+        for m in expected
+    ]
+    Attendance.objects.bulk_create(rows)  # audit-exempt: the activity's create event below counts them
     for order, decision in enumerate(decisions or [], 1):
         item = Decision(activity=activity, order=order, **decision)
         item.full_clean()
+        _check_vote(item)
         item.save()
     _refresh_counts(activity)
-    audit.record_create(activity, acting_user=acting_user)
+    message = f"应到{activity.expected_count}人，实到{activity.present_count}人"
+    audit.record_create(activity, acting_user=acting_user, message=message)
     return activity
+
+
+def _named_members(organization, member_ids) -> list[Member]:
+    """Active members of the organization's subtree with these ids (all of them, or refuse)."""
+    ids = {int(pk) for pk in member_ids}
+    members = list(
+        Member.objects.active().filter(subtree_q(organization.path, "organization__path"), pk__in=ids)
+    )
+    if len(members) != len(ids):
+        raise ValidationError({"attendee_ids": "参加人员须为本组织（含下级）的在册党员。"})
+    return members
 
 
 @transaction.atomic
 def do_update_attendance(activity: Activity, *, absent: dict, acting_user, add_member_ids=()) -> Activity:
-    """Set who was absent (with reasons); everyone else on the list is present. May add named attendees."""
+    """Set who was absent (with reasons); everyone else on the list is present. May add named attendees
+    (a type without a roster, or someone the roster missed)."""
     require(acting_user, activity.organization)
+    _lock(activity)
+    if activity.is_cancelled:
+        raise ValidationError("该活动已作废，不能修改出席情况。")
+    absences = _absences(absent)
     before = audit.snapshot(activity)
-    for member_id in add_member_ids:
-        Attendance.objects.get_or_create(activity=activity, member_id=member_id)
-    rows = list(activity.attendance.select_for_update())
+    listed = set(activity.attendance.values_list("member_id", flat=True))
+    new = [m for m in _named_members(activity.organization, add_member_ids) if m.pk not in listed]
+    Attendance.objects.bulk_create(  # audit-exempt: summarised in the activity's update event below
+        [Attendance(activity=activity, member=m) for m in new]
+    )
+    rows = list(activity.attendance.all())
+    if set(absences) - {row.member_id for row in rows}:
+        raise ValidationError({"absent": "缺席名单中有不在本次活动出席名单中的党员。"})
+    changed = []
     for row in rows:
-        reason = absent.get(row.member_id, "")
-        row.present, row.absence_reason = not reason, reason
-        row.full_clean()
-    Attendance.objects.bulk_update(rows, ["present", "absence_reason"])  # audit-exempt: summarised below
-    _refresh_counts(activity)
-    audit.record_update(activity, before, acting_user=acting_user, message="更新出席情况")
+        reason, note = absences.get(row.member_id, ("", ""))
+        if (row.present, row.absence_reason, row.absence_note) != (not reason, reason, note):
+            row.present, row.absence_reason, row.absence_note = not reason, reason, note
+            changed.append(row)
+    fields = ["present", "absence_reason", "absence_note"]
+    Attendance.objects.bulk_update(changed, fields)  # audit-exempt: summarised in the event below
+    activity.version += 1
+    _refresh_counts(activity, also=["version"])
+    message = f"更新出席情况：应到{activity.expected_count}人，实到{activity.present_count}人"
+    audit.record_update(activity, before, acting_user=acting_user, message=message)
     return activity
 
 
@@ -121,32 +233,57 @@ def do_cancel_activity(activity: Activity, *, reason: str, acting_user) -> Activ
     require(acting_user, activity.organization)
     if not reason.strip():
         raise ValidationError({"reason": "请填写作废原因。"})
+    _lock(activity)
+    if activity.is_cancelled:
+        raise ValidationError("该活动已作废。")
     before = audit.snapshot(activity)
     activity.cancelled_at = timezone.now()
     activity.cancel_reason = reason
-    activity.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    activity.version += 1
+    activity.save(update_fields=["cancelled_at", "cancel_reason", "version", "updated_at"])
     audit.record_update(activity, before, acting_user=acting_user, action="deactivate", message=reason)
     return activity
 
 
+@transaction.atomic
 def do_self_check_in(activity: Activity, member: Member) -> Attendance:
     """A member's own check-in through the host's short-lived link: once, however often it is hit.
 
-    A convenience only: the secretary's record is what counts, and no rule or score reads `checked_in_at`.
+    A convenience only (rules.md §10): it stamps `checked_in_at` and never changes what the secretary
+    recorded (present, or absent with a reason), so no rate or rule depends on it. A member not on the
+    list is added as present only if the roster of that day expects them (or, for a type without a
+    roster, if they belong to the organization). Not audited: a voluntary click, not a record.
     """
+    activity = Activity.objects.select_for_update(of=("self",)).get(pk=activity.pk)  # see _lock
+    if activity.is_cancelled:
+        raise ValidationError("该活动已作废，不能签到。")
     now = timezone.now()
-    updated = Attendance.objects.filter(  # audit-exempt: the member's own voluntary check-in
-        activity=activity, member=member, checked_in_at__isnull=True
-    ).update(checked_in_at=now, present=True, absence_reason="")
-    if not updated:
-        try:
-            with transaction.atomic():
-                Attendance.objects.create(activity=activity, member=member, present=True, checked_in_at=now)
-        except IntegrityError:
-            pass  # already on the list and checked in: nothing to do
-    with transaction.atomic():
-        _refresh_counts(Activity.objects.select_for_update().get(pk=activity.pk))
-    return Attendance.objects.get(activity=activity, member=member)
+    row = Attendance.objects.filter(activity=activity, member=member).first()
+    if row is None:
+        if not _may_join(activity, member):
+            raise PermissionDenied("你不在本次活动的应到人员名单中。")
+        row = Attendance.objects.create(activity=activity, member=member, present=True, checked_in_at=now)
+        _refresh_counts(activity)
+    elif row.checked_in_at is None:
+        row.checked_in_at = now
+        row.save(update_fields=["checked_in_at", "updated_at"])
+    return row
+
+
+def _may_join(activity: Activity, member: Member) -> bool:
+    activity_type = activity.activity_type
+    if activity_type.attendee_scope == AttendeeScope.NAMED:
+        return (
+            member.is_active
+            and member.organization.path.startswith(activity.organization.path)
+            and member.joined_on <= activity.held_on
+        )
+    return (
+        expected_members(activity.organization, activity_type, activity.held_on).filter(pk=member.pk).exists()
+    )
+
+
+# Rules ---------------------------------------------------------------------------------------------
 
 
 def period_per_year(rule_like) -> float:
@@ -163,11 +300,9 @@ def do_create_rule(*, acting_user, owner, **fields) -> Rule:
         require(acting_user, owner, "manage_tree")
     rule = Rule(owner=owner, created_by=acting_user, **fields)
     rule.full_clean()
+    _check_rule_fields(rule)
     for above in _rules_above(rule):
-        if period_per_year(rule) < period_per_year(above) or (
-            above.min_attendance_rate is not None
-            and (rule.min_attendance_rate is None or rule.min_attendance_rate < above.min_attendance_rate)
-        ):
+        if _loosens(rule, above):
             raise ValidationError(
                 f"不得低于上级规定：{above.name}（{above.source}）。本级制度只能在上级规定基础上从严。"
             )
@@ -176,24 +311,82 @@ def do_create_rule(*, acting_user, owner, **fields) -> Rule:
     return rule
 
 
-def _rules_above(rule: Rule):
-    """Rules of the same activity type set above the owner (or national), overlapping in kinds."""
-    owner_path = rule.owner.path if rule.owner else ""
-    ancestors = [owner_path[:end] for end in range(4, len(owner_path), 4)]
+def _check_rule_fields(rule: Rule) -> None:
+    """What the JSON fields and dates cannot say for themselves."""
+    kinds = rule.organization_kinds
+    if not kinds or not isinstance(kinds, list) or not set(kinds) <= set(OrganizationKind.values):
+        raise ValidationError({"organization_kinds": "适用组织类别有误。"})
+    categories = rule.unit_categories or []
+    if not isinstance(categories, list) or not set(categories) <= set(UnitCategory.values):
+        raise ValidationError({"unit_categories": "适用单位类别有误。"})
+    if rule.valid_to is not None and rule.valid_to < rule.valid_from:
+        raise ValidationError({"valid_to": "废止日期不能早于施行日期。"})
+
+
+def _loosens(rule: Rule, above: Rule) -> bool:
+    """Lower yearly frequency, a lower (or no) attendance minimum, or a fixed-day window that is not
+    inside the one above."""
+    if period_per_year(rule) < period_per_year(above):
+        return True
+    if above.min_attendance_rate is not None and (
+        rule.min_attendance_rate is None or rule.min_attendance_rate < above.min_attendance_rate
+    ):
+        return True
+    if above.fixed_day:
+        if not rule.fixed_day:
+            return True
+        low, high = rule.fixed_day - rule.tolerance_days, rule.fixed_day + rule.tolerance_days
+        if low < above.fixed_day - above.tolerance_days or high > above.fixed_day + above.tolerance_days:
+            return True
+    return False
+
+
+def _rules_above(rule: Rule) -> list[Rule]:
+    """Active rules of the same activity type set above the owner (or national) that can apply to the
+    same organizations at the same time: overlapping kinds, unit categories and validity."""
+    ancestors = ancestor_paths(rule.owner.path) if rule.owner else []
     above = Rule.objects.filter(activity_type=rule.activity_type, is_active=True).filter(
         Q(owner__isnull=True) | Q(owner__path__in=ancestors)
     )
-    return [r for r in above if set(r.organization_kinds) & set(rule.organization_kinds)]
+    if rule.owner is None:
+        above = above.exclude(pk=rule.pk)
+    above = above.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=rule.valid_from))
+    if rule.valid_to is not None:
+        above = above.filter(valid_from__lte=rule.valid_to)
+    mine = set(rule.unit_categories or [])
+    return [
+        r
+        for r in above
+        if set(r.organization_kinds) & set(rule.organization_kinds)
+        and (not mine or not r.unit_categories or mine & set(r.unit_categories))
+    ]
 
 
-def draw_sample(root, *, first: date, last: date, size: int, seed: str, activity_types=()) -> list[Activity]:
+# Spot checks ---------------------------------------------------------------------------------------
+
+
+def draw_sample(
+    root,
+    *,
+    first: date,
+    last: date,
+    seed: str,
+    size: int | None = None,
+    rate: float | None = None,
+    activity_types=(),
+) -> list[Activity]:
     """A reproducible random sample of activities in the subtree, stratified by organization.
 
-    The same seed over the same records gives the same sample (the seed is stored with each check).
+    Give `size` (a count) or `rate` (a share, rounded up). Every organization with activities gets one
+    pick before any gets a second. The same seed over the same records gives the same sample (the seed
+    is stored with each check, so the draw can be shown to be random after the fact).
     """
+    if (size is None) == (rate is None):
+        raise ValueError("draw_sample needs exactly one of size and rate")
     activities = (
         Activity.objects.current()
         .filter(subtree_q(root.path, "organization__path"), held_on__gte=first, held_on__lte=last)
+        .select_related("organization", "activity_type")
         .order_by("organization__path", "held_on", "id")
     )
     if activity_types:
@@ -201,6 +394,8 @@ def draw_sample(root, *, first: date, last: date, size: int, seed: str, activity
     by_org: dict[int, list[Activity]] = {}
     for activity in activities:
         by_org.setdefault(activity.organization_id, []).append(activity)
+    if rate is not None:
+        size = math.ceil(rate * sum(len(stratum) for stratum in by_org.values()))
     rng = random.Random(seed)  # noqa: S311 - reproducibility, not secrecy
     strata = list(by_org.values())
     rng.shuffle(strata)
@@ -212,15 +407,25 @@ def draw_sample(root, *, first: date, last: date, size: int, seed: str, activity
     return sample
 
 
+def checks_from_above(user, organization) -> bool:
+    """True when `user` holds manage_tree on a committee strictly above `organization`, extended to it.
+
+    A branch does not check itself (包片领导随机抽查 is a check by the level above).
+    """
+    granted = get_scope(user).paths.get("manage_tree", [])
+    above = set(ancestor_paths(organization.path))
+    return any(descendants and path in above for path, descendants in granted)
+
+
 @transaction.atomic
 def do_record_spot_check(
     activity: Activity, *, result: str, comment: str, acting_user, seed: str = ""
 ) -> SpotCheck:
     """合格/不合格 for one activity; a failed one stops counting toward its rule."""
-    scope = get_scope(acting_user)
-    # The checker is a committee above the branch, not the branch itself.
-    if not scope.covers(activity.organization.path, "manage_tree"):
+    if not checks_from_above(acting_user, activity.organization):
         raise PermissionDenied("只有上级党组织可以抽查。")
+    if activity.is_cancelled:
+        raise ValidationError("该活动已作废，无需抽查。")
     if result == SpotCheckResult.FAILED and not comment.strip():
         raise ValidationError({"comment": "判定不合格须写明意见。"})
     check = SpotCheck(

@@ -1,0 +1,150 @@
+"""Concurrent self check-ins lose nothing (issue 3): many threads, each on its own database connection,
+hit the check-in link for the same and for different members at once.
+
+Only PostgreSQL shows real concurrency: SQLite serializes every writer on one database lock, so the test
+would pass there whatever the code did.
+"""
+
+import importlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+
+from dangjian.activities.models import Activity, ActivityType, Attendance
+from dangjian.activities.services import do_record_activity, do_self_check_in, do_update_attendance
+from dangjian.core.testing import member_fields
+from dangjian.members.services import do_create_member
+from dangjian.organizations.services import do_create_organization
+
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite serializes all writers, so it cannot show a lost check-in",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+THREADS = 20
+HITS_PER_MEMBER = 3
+
+
+def seed_defaults() -> None:
+    """The activity types and national rules, as the data migration seeds them (idempotent)."""
+    importlib.import_module("dangjian.activities.migrations.0002_default_types_and_rules").seed(apps, None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _defaults_survive_the_flush(django_db_setup, django_db_blocker):
+    """A transactional test ends by flushing every table, which also empties what the data migration
+    seeded: put it back for the modules that run after this one."""
+    yield
+    with django_db_blocker.unblock():
+        seed_defaults()
+
+
+@pytest.fixture(autouse=True)
+def _defaults(transactional_db):
+    """...and for each test here (the one before may have flushed it)."""
+    seed_defaults()
+
+
+def make_members(branch, count: int, first: int):
+    return [
+        do_create_member(
+            acting_user=None,
+            organization=branch,
+            joined_on=date(2010, 7, 1),
+            confirmed_on=date(2011, 7, 1),
+            **member_fields(f"党员{n:02d}", "male", date(1980, 1, 1) + timedelta(days=n), seq=2 * n + 1),
+        )
+        for n in range(first, first + count)
+    ]
+
+
+def storm(calls) -> list:
+    """Run `calls` (callables) on THREADS threads, released together in waves by a barrier."""
+    barrier = threading.Barrier(THREADS)
+
+    def run(call):
+        try:
+            barrier.wait(timeout=30)
+            return call()
+        finally:
+            connection.close()  # each thread opened its own connection
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_concurrent_check_ins_lose_nothing():
+    # Data made here and committed (a transactional test: the threads must see it).
+    root = do_create_organization(parent=None, acting_user=None, code="CC", name="并发县委", kind="committee")
+    branch = do_create_organization(
+        parent=root, acting_user=None, code="CC-1", name="并发支部", kind="branch"
+    )
+    listed = make_members(branch, 10, first=0)
+    activity = do_record_activity(
+        acting_user=None,
+        organization=branch,
+        activity_type=ActivityType.objects.get(code="theme_day"),
+        held_on=timezone.localdate(),
+        theme="并发签到",
+    )
+    # Ten more join the roster after the record: their check-ins must add rows, once each.
+    unlisted = make_members(branch, 10, first=10)
+    members = listed + unlisted
+    calls = [lambda m=m: do_self_check_in(activity, m) for m in members for _ in range(HITS_PER_MEMBER)]
+    # Interleave so that the same member is hit by several threads of the same wave.
+    calls = calls[::2] + calls[1::2]
+    assert len(calls) % THREADS == 0
+
+    rows = storm(calls)
+
+    by_member = {}
+    for row in rows:
+        by_member.setdefault(row.member_id, set()).add((row.pk, row.checked_in_at))
+    # Every hit for a member saw the same row and the same first check-in time.
+    assert {len(seen) for seen in by_member.values()} == {1}
+    assert set(by_member) == {m.pk for m in members}
+    stored = Attendance.objects.filter(activity=activity)
+    assert stored.count() == 20
+    assert sorted(stored.values_list("member_id", flat=True)) == sorted(m.pk for m in members)
+    assert stored.filter(present=True, checked_in_at__isnull=False).count() == 20
+    activity = Activity.objects.get(pk=activity.pk)
+    assert (activity.expected_count, activity.present_count) == (20, 20)
+    assert str(activity.attendance_rate) == "1.0000"
+
+
+def test_check_ins_during_the_secretarys_update_keep_the_counts_true():
+    root = do_create_organization(parent=None, acting_user=None, code="CD", name="并发县委", kind="committee")
+    branch = do_create_organization(
+        parent=root, acting_user=None, code="CD-1", name="并发支部", kind="branch"
+    )
+    listed = make_members(branch, 5, first=30)
+    activity = do_record_activity(
+        acting_user=None,
+        organization=branch,
+        activity_type=ActivityType.objects.get(code="theme_day"),
+        held_on=timezone.localdate(),
+        theme="边签到边登记",
+    )
+    unlisted = make_members(branch, 10, first=40)
+    absent = {listed[0].pk: "sick", listed[1].pk: "personal"}
+    updates = [lambda: do_update_attendance(activity, absent=absent, acting_user=None)] * 10
+    check_ins = [lambda m=m: do_self_check_in(activity, m) for m in unlisted]
+    calls = [call for pair in zip(updates, check_ins, strict=True) for call in pair]
+
+    storm(calls)
+
+    rows = Attendance.objects.filter(activity=activity)
+    activity = Activity.objects.get(pk=activity.pk)
+    assert rows.count() == 15
+    assert (activity.expected_count, activity.present_count) == (15, 13)
+    assert activity.present_count == rows.filter(present=True).count()
+    assert set(rows.filter(present=False).values_list("member_id", flat=True)) == set(absent)
