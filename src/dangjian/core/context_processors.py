@@ -16,9 +16,13 @@ def navigation(request):
         items += [
             {"key": "organizations", "label": "组织架构", "url": reverse("organizations:organization_tree")},
             {"key": "members", "label": "党员名册", "url": reverse("members:member_list")},
+            {"key": "activities", "label": "组织生活", "url": reverse("activities:activity_list")},
         ]
     if scope.allows("change"):
-        items.append({"key": "quality", "label": "数据体检", "url": reverse("quality")})
+        items += [
+            {"key": "compliance", "label": "合规情况", "url": reverse("activities:compliance_index")},
+            {"key": "quality", "label": "数据体检", "url": reverse("quality")},
+        ]
     if scope.member_ids:
         items.append(
             {

@@ -36,6 +36,7 @@ NOT_SCOPED = frozenset(
         "api-docs",
         "organizations-api:api-root",
         "members-api:api-root",
+        "activities-api:api-root",
     }
 )
 
@@ -321,6 +322,145 @@ ENDPOINTS += [
 ]
 
 
+# organizational life: activities, compliance, rules, spot checks and the ledger (activities.views*). The
+# world holds no activity: one is recorded on first use in the organization of the world key (A1 in
+# scope, B1 outside). Compliance, rule and ledger pages need a role: a 党员's view of their own branch
+# does not reach them (403).
+MATRIX_THEME = "矩阵测试"
+
+
+def activity_in(world: World, key: str):
+    from django.utils import timezone
+
+    from dangjian.activities.models import Activity, ActivityType
+    from dangjian.activities.services import do_record_activity
+
+    found = Activity.objects.filter(organization=world[key], theme=MATRIX_THEME).first()
+    if found is None:
+        found = do_record_activity(
+            acting_user=None,
+            organization=world[key],
+            activity_type=ActivityType.objects.get(code="general_meeting"),
+            held_on=timezone.localdate().replace(day=1),
+            theme=MATRIX_THEME,
+        )
+    return found
+
+
+def record_activities(world: World) -> None:
+    for key in ("a1", "a2", "b1"):
+        activity_in(world, key)
+
+
+def new_activity(world: World, key: str, *, api: bool = False) -> dict:
+    from django.utils import timezone
+
+    from dangjian.activities.models import ActivityType
+
+    general_meeting = ActivityType.objects.get(code="general_meeting")
+    data = {
+        "organization": world[key].pk,
+        "activity_type": general_meeting.code if api else general_meeting.pk,
+        "held_on": timezone.localdate().isoformat(),
+        "theme": "学习党章",
+    }
+    return data if api else {**data, "vote-TOTAL_FORMS": "0", "vote-INITIAL_FORMS": "0"}
+
+
+def new_rule(world: World, key: str) -> dict:
+    from dangjian.activities.models import ActivityType
+
+    return {
+        "name": "主题党日每月1日前后开展",
+        "activity_type": ActivityType.objects.get(code="theme_day").pk,
+        "organization_kinds": ["branch"],
+        "period": "month",
+        "min_count": 1,
+        "fixed_day": 1,
+        "tolerance_days": 3,
+        "valid_from": "2025-01-01",
+        "source": "测试文件",
+    }
+
+
+def this_year(world: World, key: str) -> dict:
+    from django.utils import timezone
+
+    return {"year": timezone.localdate().year}
+
+
+ACTIVITY = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": activity_in(w, k).pk},
+}
+GRANT_VIEW = statuses(403, s200=VIEWERS)
+EXPORT = statuses(403, s200=EDITORS)
+ENDPOINTS += [
+    Endpoint("activities:activity_list", statuses(200)),
+    Endpoint("activities:activity_add", EDIT),
+    # A form naming an organization outside the user's scope is refused as a form error, nothing saved.
+    Endpoint(
+        "activities:activity_add",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=new_activity,
+        url_kwarg="",
+        outside_status=200,
+        **ORG,
+    ),
+    Endpoint("activities:activity_detail", MEMBER_VIEW, **ACTIVITY),
+    Endpoint("activities:activity_attendance", EDIT, **ACTIVITY),
+    Endpoint("activities:activity_attendance", statuses(403, s302=EDITORS), method="post", **ACTIVITY),
+    Endpoint("activities:activity_cancel", EDIT, **ACTIVITY),
+    Endpoint(
+        "activities:activity_cancel",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=lambda world, key: {"reason": "重复登记"},
+        **ACTIVITY,
+    ),
+    Endpoint(
+        "activities:spotcheck_add",
+        statuses(403, s302=TREE_MANAGERS),
+        method="post",
+        payload=lambda world, key: {"result": "passed"},
+        **ACTIVITY,
+    ),
+    Endpoint("activities:activity_sheet", EDIT, **ORG),
+    Endpoint("activities:rule_list", GRANT_VIEW, **ORG),
+    Endpoint("activities:rule_add", statuses(403, s200=TREE_MANAGERS), **ORG),
+    Endpoint(
+        "activities:rule_add", statuses(403, s302=TREE_MANAGERS), method="post", payload=new_rule, **ORG
+    ),
+    Endpoint("activities:spotcheck_draw", statuses(403, s200=TREE_MANAGERS), **ORG),
+    Endpoint("activities:compliance_due", GRANT_VIEW),
+    Endpoint("activities:compliance_index", statuses(403, s302=VIEWERS)),
+    Endpoint("activities:compliance_matrix", GRANT_VIEW, **ORG),
+    Endpoint("activities:compliance_detail", GRANT_VIEW, **ORG),
+    Endpoint("activities:compliance_export", EXPORT, **ORG),
+    Endpoint("activities:ledger_detail", GRANT_VIEW, more_kwargs=this_year, **ORG),
+    Endpoint("activities:ledger_docx", EXPORT, more_kwargs=this_year, **ORG),
+    Endpoint("activities:ledger_xlsx", EXPORT, more_kwargs=this_year, **ORG),
+    # API
+    Endpoint("activities-api:activity-list", statuses(200), api=True),
+    Endpoint(
+        "activities-api:activity-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda world, key: new_activity(world, key, api=True),
+        url_kwarg="",
+        outside_status=403,
+        **ORG,
+    ),
+    Endpoint("activities-api:activity-detail", MEMBER_VIEW, api=True, **ACTIVITY),
+    Endpoint("activities-api:rule-list", statuses(200), api=True),
+    Endpoint("activities-api:compliance-list", GRANT_VIEW, api=True),
+]
+
+
 @dataclass(frozen=True)
 class Listing:
     """A page or endpoint listing rows: which world keys each role finds in it (an int: that status)."""
@@ -329,8 +469,11 @@ class Listing:
     rows: Callable  # response -> iterable of model instances or primary keys
     expect: dict[str, tuple[str, ...] | int]
     target: str | None = None
+    setup: Callable[[World], None] | None = None  # records what the list shows (the world has no activity)
 
     def url(self, world: World) -> str:
+        if self.setup:
+            self.setup(world)
         return reverse(self.url_name, args=[world[self.target].pk] if self.target else [])
 
 
@@ -485,3 +628,24 @@ def url_names(resolver=None, namespace: str = "") -> set[str]:
 
 def covered_url_names() -> set[str]:
     return {e.url_name for e in ENDPOINTS} | {listing.url_name for listing in LISTINGS} | NOT_SCOPED
+
+
+def _activity_orgs(response):
+    return [activity.organization_id for activity in response.context["object_list"]]
+
+
+def _api_activity_orgs(response):
+    return [row["organization"] for row in response.json()["results"]]
+
+
+ACTIVITY_SETS = by_role(
+    county_admin=("a1", "a2", "b1"),
+    town_a_admin=("a1", "a2"),
+    branch_a1_admin=("a1",),
+    inspector_a=("a1", "a2"),
+    sysadmin=("a1", "a2", "b1"),
+)
+LISTINGS += [
+    Listing("activities:activity_list", _activity_orgs, ACTIVITY_SETS, setup=record_activities),
+    Listing("activities-api:activity-list", _api_activity_orgs, ACTIVITY_SETS, setup=record_activities),
+]

@@ -1,0 +1,10 @@
+from rest_framework.routers import DefaultRouter
+
+from .views import ActivityViewSet, ComplianceViewSet, RuleViewSet
+
+app_name = "activities-api"
+router = DefaultRouter()
+router.register("rules", RuleViewSet, basename="rule")
+router.register("compliance", ComplianceViewSet, basename="compliance")
+router.register("", ActivityViewSet, basename="activity")
+urlpatterns = router.urls

@@ -1,0 +1,275 @@
+import secrets
+from decimal import Decimal
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.members.models import Member
+from dangjian.organizations.choices import OrganizationKind, UnitCategory
+from dangjian.organizations.forms import DateInput
+from dangjian.organizations.models import Organization
+
+from .choices import AbsenceReason, AttendeeScope, Period, SpotCheckResult
+from .models import ActivityType
+from .querysets import members_of, theme_prefill
+from .services import ACTIVITY_FIELDS
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ActivityForm(forms.Form):
+    """One activity, as the secretary writes it up (the same fields the service takes)."""
+
+    organization = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.none())
+    activity_type = forms.ModelChoiceField(
+        label="活动类型", queryset=ActivityType.objects.filter(is_active=True)
+    )
+    held_on = forms.DateField(label="日期", widget=DateInput())
+    start_time = forms.TimeField(label="开始时间", required=False, widget=TimeInput())
+    end_time = forms.TimeField(label="结束时间", required=False, widget=TimeInput())
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    host = MemberChoiceField(label="主持人", queryset=Member.objects.none(), required=False)
+    recorder = MemberChoiceField(label="记录人", queryset=Member.objects.none(), required=False)
+    theme = forms.CharField(label="主题", max_length=200)
+    agenda = forms.CharField(label="议程", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.CharField(label="会议记录", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    notice = forms.CharField(label="落实的上级通知", max_length=200, required=False)
+    decisions = forms.CharField(
+        label="决议事项",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一项；需要表决的事项请在下方“表决事项”中填写。",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = Organization.objects.visible_to(user, "change").active()
+        self.fields["organization"].queryset = orgs
+        # Changing the organization or the type reloads the form (htmx): host and recorder then list the
+        # organization's members, and a 主题党日 gets the theme published from above.
+        for name in ("organization", "activity_type"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("activities:activity_add"),
+                    "hx-trigger": "change",
+                    "hx-target": "#activity-form",
+                    "hx-select": "#activity-form",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "closest form",
+                    "hx-params": "not csrfmiddlewaretoken",
+                }
+            )
+        organization = self._chosen(orgs, "organization")
+        if organization is not None:
+            for name in ("host", "recorder"):
+                self.fields[name].queryset = members_of(organization)
+        else:
+            self.fields["host"].help_text = "请先选择党组织。"
+        if not self.is_bound and not self.initial.get("theme"):
+            activity_type = self._chosen(self.fields["activity_type"].queryset, "activity_type")
+            day = forms.DateField().to_python(self.initial.get("held_on")) or timezone.localdate()
+            self.initial.update(theme_prefill(organization, activity_type, day))
+
+    def _chosen(self, queryset, name):
+        """The object picked for `name` (submitted, or the initial value), among `queryset`."""
+        value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        if isinstance(value, queryset.model):
+            return value
+        return queryset.filter(pk=value).first() if str(value or "").isdigit() else None
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ACTIVITY_FIELDS}
+
+    def decision_lines(self) -> list[dict]:
+        lines = (line.strip() for line in self.cleaned_data.get("decisions", "").splitlines())
+        return [{"text": line} for line in lines if line]
+
+
+class VoteForm(forms.Form):
+    """A decision taken by vote (支部党员大会): the counts the quorum and majority rules need."""
+
+    text = forms.CharField(label="表决事项", required=False, max_length=500)
+    eligible = forms.IntegerField(label="应到会有表决权党员", min_value=0, required=False)
+    present_eligible = forms.IntegerField(label="实到会有表决权党员", min_value=0, required=False)
+    votes_for = forms.IntegerField(label="赞成", min_value=0, required=False)
+    votes_against = forms.IntegerField(label="反对", min_value=0, required=False)
+    abstentions = forms.IntegerField(label="弃权", min_value=0, required=False)
+    written_for = forms.IntegerField(label="书面意见赞成", min_value=0, required=False)
+
+    COUNTS = ("eligible", "present_eligible", "votes_for", "votes_against", "abstentions", "written_for")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text"):
+            return data
+        for name in ("eligible", "present_eligible", "votes_for"):
+            if data.get(name) is None:
+                self.add_error(name, "表决事项须填写此项。")
+        if self.errors:
+            return data
+        n = {name: data.get(name) or 0 for name in self.COUNTS}
+        if n["present_eligible"] > n["eligible"]:
+            self.add_error("present_eligible", "实到人数不能多于应到人数。")
+        if n["votes_for"] + n["votes_against"] + n["abstentions"] > n["present_eligible"]:
+            self.add_error("votes_for", "赞成、反对、弃权合计不能多于实到会有表决权党员。")
+        if n["written_for"] > n["eligible"] - n["present_eligible"]:
+            self.add_error("written_for", "书面意见只能来自未到会的有表决权党员。")
+        return data
+
+    def decision(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("text"):
+            return None
+        return {"text": data["text"], "voted": True, **{name: data.get(name) for name in self.COUNTS}}
+
+
+VoteFormSet = forms.formset_factory(VoteForm, extra=2, max_num=20)
+
+
+class AttendanceForm(forms.Form):
+    """The whole attendance on one screen: everyone present unless a reason marks them absent."""
+
+    def __init__(self, *args, activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+        choices = [("", "出席"), *AbsenceReason.choices]
+        self.rows = []
+        for row in activity.attendance.select_related("member").order_by("member__name_pinyin"):
+            name = f"absent_{row.member_id}"
+            self.fields[name] = forms.ChoiceField(
+                label=row.member.name, choices=choices, required=False, initial=row.absence_reason
+            )
+            label = f"{row.member.name}缺席说明"
+            self.fields[f"note_{row.member_id}"] = forms.CharField(
+                label=label,
+                max_length=100,
+                required=False,
+                initial=row.absence_note,
+                widget=forms.TextInput(attrs={"aria-label": label}),
+            )
+            self.rows.append((row, name))
+        if activity.activity_type.attendee_scope == AttendeeScope.NAMED:
+            listed = [row.member_id for row, _ in self.rows]
+            self.fields["add_members"] = forms.ModelMultipleChoiceField(
+                label="增加参加人员",
+                queryset=members_of(activity.organization).exclude(pk__in=listed),
+                required=False,
+            )
+
+    def bound_rows(self):
+        return [(row, self[name], self[f"note_{row.member_id}"]) for row, name in self.rows]
+
+    def absent(self) -> dict[int, tuple[str, str]]:
+        """{member id: (reason, note)} of the members marked absent."""
+        data = self.cleaned_data
+        return {
+            row.member_id: (data[name], data[f"note_{row.member_id}"])
+            for row, name in self.rows
+            if data[name]
+        }
+
+    def added(self) -> list[int]:
+        return [m.pk for m in self.cleaned_data.get("add_members") or []]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="作废原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SheetForm(forms.Form):
+    """签到表 and minutes template: which meeting, on which day."""
+
+    activity_type = forms.ModelChoiceField(
+        label="活动类型", queryset=ActivityType.objects.filter(is_active=True), required=False
+    )
+    held_on = forms.DateField(label="日期", widget=DateInput(), required=False)
+
+
+class RuleForm(forms.Form):
+    """A local rule for the organization's subtree (it may only tighten the rules above)."""
+
+    name = forms.CharField(label="制度名称", max_length=100)
+    activity_type = forms.ModelChoiceField(
+        label="活动类型", queryset=ActivityType.objects.filter(is_active=True)
+    )
+    organization_kinds = forms.MultipleChoiceField(
+        label="适用组织类别",
+        choices=OrganizationKind.choices,
+        initial=[OrganizationKind.BRANCH],
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    unit_categories = forms.MultipleChoiceField(
+        label="适用单位类别",
+        choices=UnitCategory.choices,
+        required=False,
+        help_text="不选为全部单位类别。",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    requires_committee = forms.BooleanField(label="仅适用于设委员会的组织", required=False)
+    period = forms.ChoiceField(label="周期", choices=Period.choices)
+    min_count = forms.IntegerField(label="每周期至少次数", min_value=1, initial=1)
+    fixed_day = forms.IntegerField(
+        label="固定日", min_value=1, max_value=28, required=False, help_text="如主题党日每月1日，填1。"
+    )
+    tolerance_days = forms.IntegerField(label="固定日允许偏差（天）", min_value=0, initial=0)
+    min_attendance_percent = forms.DecimalField(
+        label="最低出席率（%）", min_value=0, max_value=100, decimal_places=1, required=False
+    )
+    valid_from = forms.DateField(label="施行日期", widget=DateInput())
+    valid_to = forms.DateField(label="废止日期", widget=DateInput(), required=False)
+    source = forms.CharField(label="依据", max_length=200, help_text="文件名称和文号。")
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        percent = data.pop("min_attendance_percent")
+        data["min_attendance_rate"] = None if percent is None else (percent / 100).quantize(Decimal("0.001"))
+        return data
+
+
+class SampleForm(forms.Form):
+    """抽查: draw a reproducible random sample of activities in a subtree."""
+
+    organization = forms.ModelChoiceField(label="抽查范围", queryset=Organization.objects.none())
+    first = forms.DateField(label="开始日期", widget=DateInput())
+    last = forms.DateField(label="结束日期", widget=DateInput())
+    size = forms.IntegerField(label="抽取数量", min_value=1, max_value=200, initial=10)
+    seed = forms.CharField(
+        label="抽样种子", max_length=40, help_text="同一种子、同一批记录抽出的样本相同，可复核。"
+    )
+
+    def __init__(self, *args, user, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            Organization.objects.visible_to(user, "manage_tree")
+            .active()
+            .in_subtree(organization)
+            .exclude(kind=OrganizationKind.PARTY_GROUP)
+        )
+        today = timezone.localdate()
+        self.fields["organization"].initial = organization.pk
+        self.fields["first"].initial = today.replace(month=1, day=1)
+        self.fields["last"].initial = today
+        self.fields["seed"].initial = secrets.token_hex(4)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") and data.get("last") and data["first"] > data["last"]:
+            self.add_error("last", "结束日期不能早于开始日期。")
+        return data
+
+
+class SpotCheckForm(forms.Form):
+    result = forms.ChoiceField(label="结论", choices=SpotCheckResult.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label="意见", required=False, max_length=500)
+    seed = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)

@@ -1,0 +1,202 @@
+"""What the compliance pages, the API, the export and the command show of `compliance.compute`.
+
+The engine computes; this module only arranges its cells (heat map rows, misses ranked, what is due)
+and never decides a verdict itself.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from dangjian.core import xlsx
+
+from . import compliance
+from .choices import Period, Verdict
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+# Bootstrap classes of the heat map, one per verdict.
+VERDICT_CSS = {
+    Verdict.MET: "text-bg-success",
+    Verdict.MISSED: "text-bg-danger",
+    Verdict.OPEN: "text-bg-warning",
+    Verdict.NOT_APPLICABLE: "text-bg-light text-muted",
+}
+VERDICT_LABELS = dict(Verdict.choices)
+
+
+def parse_month(text: str) -> date:
+    """'2025-03' → 2025-03-01; a ValueError with a Chinese message otherwise."""
+    match = MONTH_RE.match((text or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+        raise ValueError(f"月份格式应为 YYYY-MM（如 2025-03），收到：{text or '（空）'}")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def month_range(first_text: str, last_text: str, *, max_months: int = 60) -> tuple[date, date]:
+    first, last = parse_month(first_text), parse_month(last_text)
+    if first > last:
+        raise ValueError("起始月份不能晚于结束月份。")
+    if (last.year - first.year) * 12 + last.month - first.month >= max_months:
+        raise ValueError(f"一次最多查询{max_months}个月。")
+    return first, last
+
+
+@dataclass
+class ShownCell:
+    """A cell with what a page needs to draw it."""
+
+    cell: compliance.Cell
+    organization: object
+
+    @property
+    def css(self) -> str:
+        return VERDICT_CSS[self.cell.verdict]
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self.cell.verdict]
+
+    @property
+    def reason(self) -> str:
+        return self.cell.reason
+
+
+def organizations_by_id(matrix) -> dict:
+    return {org.pk: org for org in matrix.organizations}
+
+
+def visible_cells(matrix, scope) -> list:
+    """Cells of organizations the user may view (a grant without descendants stops at its node)."""
+    orgs = organizations_by_id(matrix)
+    return [c for c in matrix.cells if scope.covers(orgs[c.organization_id].path, "view")]
+
+
+def heat_map(matrix, cells, rule) -> tuple[list, list]:
+    """(column labels, [(organization, [ShownCell per window])]) for one rule, rows in tree order."""
+    orgs = organizations_by_id(matrix)
+    columns = compliance.windows(rule.period, matrix.first, matrix.last)
+    rows = defaultdict(dict)
+    for cell in cells:
+        if cell.rule.pk == rule.pk:
+            rows[cell.organization_id][cell.window.start] = ShownCell(cell, orgs[cell.organization_id])
+    ordered = sorted(rows, key=lambda pk: orgs[pk].path)
+    return (
+        [column.label for column in columns],
+        [(orgs[pk], [rows[pk].get(column.start) for column in columns]) for pk in ordered],
+    )
+
+
+def misses_ranked(matrix, cells, limit: int = 50) -> list[tuple]:
+    """[(organization, number of missed periods, names of the rules missed)], most misses first."""
+    orgs = organizations_by_id(matrix)
+    counts = Counter()
+    rules = defaultdict(set)
+    for cell in cells:
+        if cell.verdict == Verdict.MISSED:
+            counts[cell.organization_id] += 1
+            rules[cell.organization_id].add(cell.rule.name)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], orgs[item[0]].path))
+    return [(orgs[pk], n, sorted(rules[pk])) for pk, n in ranked[:limit]]
+
+
+@dataclass
+class DueItem:
+    """A rule's current period for one organization, with the days left in it."""
+
+    shown: ShownCell
+    days_left: int
+
+    @property
+    def cell(self):
+        return self.shown.cell
+
+
+def due_items(matrix, cells, today: date) -> dict[str, list[DueItem]]:
+    """The cells of the periods containing today, grouped 本月 / 本季度 / 更长周期."""
+    orgs = organizations_by_id(matrix)
+    groups = {"本月": [], "本季度": [], "本半年及本年度": []}
+    for cell in cells:
+        if not cell.window.start <= today <= cell.window.end:
+            continue
+        item = DueItem(ShownCell(cell, orgs[cell.organization_id]), (cell.window.end - today).days)
+        if cell.rule.period == Period.MONTH:
+            groups["本月"].append(item)
+        elif cell.rule.period == Period.QUARTER:
+            groups["本季度"].append(item)
+        else:
+            groups["本半年及本年度"].append(item)
+    for items in groups.values():
+        items.sort(key=lambda i: (i.cell.verdict != Verdict.OPEN, orgs[i.cell.organization_id].path))
+    return groups
+
+
+def evidence_by_window(organization, rule, cells) -> list[tuple]:
+    """[(ShownCell, [(activity, reasons it does not count)])] for one organization and rule: the
+    engine's own classification, read once for the whole range and split by the period counted toward."""
+    if not cells:
+        return []
+    cells = sorted(cells, key=lambda c: c.window.start)
+    span = compliance.Window(cells[0].window.start, cells[-1].window.end, "")
+    found = compliance.evidence(organization, rule, span)
+    rows = []
+    for cell in cells:
+        inside = [
+            (activity, reasons)
+            for activity, reasons in found
+            if cell.window.start <= compliance.due_month(rule, activity.held_on) <= cell.window.end
+        ]
+        rows.append((ShownCell(cell, organization), inside))
+    return rows
+
+
+def cell_rows(matrix, cells) -> list[dict]:
+    """The cells as plain data (JSON output of the command and the API)."""
+    orgs = organizations_by_id(matrix)
+    return [
+        {
+            "organization": orgs[c.organization_id].code,
+            "organization_id": c.organization_id,
+            "organization_name": orgs[c.organization_id].name,
+            "rule": c.rule.name,
+            "rule_id": c.rule.pk,
+            "period": c.window.label,
+            "period_start": c.window.start.isoformat(),
+            "period_end": c.window.end.isoformat(),
+            "verdict": str(c.verdict),
+            "counted": c.counted,
+            "held": c.held,
+            "reason": c.reason,
+        }
+        for c in sorted(cells, key=lambda c: (orgs[c.organization_id].path, c.rule.pk, c.window.start))
+    ]
+
+
+MATRIX_HEADERS = ["党组织", "组织编码", "制度", "周期", "结论", "计入次数", "开展次数", "原因"]
+
+
+def matrix_xlsx(matrix, cells, title: str) -> bytes:
+    """The whole matrix: one row per organization × rule × period, then the misses ranked."""
+    workbook = xlsx.new_workbook()
+    sheet = xlsx.add_sheet(
+        workbook, "合规明细", MATRIX_HEADERS, {"党组织": 28, "制度": 30, "周期": 16, "原因": 40}
+    )
+    for row in cell_rows(matrix, cells):
+        xlsx.append_row(
+            sheet,
+            [
+                row["organization_name"],
+                row["organization"],
+                row["rule"],
+                row["period"],
+                VERDICT_LABELS[row["verdict"]],
+                row["counted"],
+                row["held"],
+                row["reason"],
+            ],
+        )
+    xlsx.append_row(sheet, [title], font=xlsx.NOTE_FONT)
+    ranking = xlsx.add_sheet(workbook, "未达标统计", ["党组织", "未达标次数", "未达标制度"], {"党组织": 28})
+    for org, n, rules in misses_ranked(matrix, cells, limit=100000):
+        xlsx.append_row(ranking, [org.name, n, "、".join(rules)])
+    return xlsx.to_bytes(workbook)
