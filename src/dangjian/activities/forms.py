@@ -243,7 +243,10 @@ class SampleForm(forms.Form):
     organization = forms.ModelChoiceField(label="抽查范围", queryset=Organization.objects.none())
     first = forms.DateField(label="开始日期", widget=DateInput())
     last = forms.DateField(label="结束日期", widget=DateInput())
-    size = forms.IntegerField(label="抽取数量", min_value=1, max_value=200, initial=10)
+    size = forms.IntegerField(label="抽取数量", min_value=1, max_value=200, required=False, initial=10)
+    rate = forms.DecimalField(
+        label="或抽取比例（%）", min_value=1, max_value=100, decimal_places=1, required=False
+    )
     seed = forms.CharField(
         label="抽样种子", max_length=40, help_text="同一种子、同一批记录抽出的样本相同，可复核。"
     )
@@ -266,7 +269,14 @@ class SampleForm(forms.Form):
         data = super().clean()
         if data.get("first") and data.get("last") and data["first"] > data["last"]:
             self.add_error("last", "结束日期不能早于开始日期。")
+        if (data.get("size") is None) == (data.get("rate") is None):
+            self.add_error("size", "请填写抽取数量或抽取比例（二选一）。")
         return data
+
+    def sample_size(self) -> dict:
+        """`size` or `rate` (a share) for draw_sample."""
+        rate = self.cleaned_data.get("rate")
+        return {"size": self.cleaned_data["size"]} if rate is None else {"rate": float(rate) / 100}
 
 
 class SpotCheckForm(forms.Form):

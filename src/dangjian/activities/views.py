@@ -98,7 +98,7 @@ class ActivityDetailView(ScopedViewMixin, DetailView):
         context.update(
             nav="activities",
             can_change=scope.covers(activity.organization.path, "change") and not activity.is_cancelled,
-            can_spot_check=scope.covers(activity.organization.path, "manage_tree"),
+            can_spot_check=services.checks_from_above(self.request.user, activity.organization),
             history=AuditEvent.objects.for_object(activity)[:50],
             spot_check_form=SpotCheckForm(),
         )
@@ -288,8 +288,8 @@ class SpotCheckDrawView(OrganizationPageMixin, TemplateView):
                 data["organization"],
                 first=data["first"],
                 last=data["last"],
-                size=data["size"],
                 seed=data["seed"],
+                **form.sample_size(),
             )
             ids = [a.pk for a in drawn if scope.covers(a.organization.path, "manage_tree")]
             by_id = with_details(Activity.objects.filter(pk__in=ids)).in_bulk()

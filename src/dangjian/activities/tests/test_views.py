@@ -433,6 +433,9 @@ def test_a_sample_is_reproducible_from_its_seed_and_checks_store_the_seed(world,
     assert len(sample) == 4
     assert {a.organization for a in sample} == {world["a1"], world["a2"]}  # stratified, none from B1
     assert client.get(url, params).context["sample"] == sample
+    by_rate = client.get(url, {**params, "size": "", "rate": "50"}).context["sample"]
+    assert len(by_rate) == 6  # half of A镇's twelve
+    assert "请填写抽取数量或抽取比例" in client.get(url, {**params, "rate": "50"}).content.decode()
     html = client.get(url, params).content.decode()
     assert "2025-xc" in html
     response = client.post(
