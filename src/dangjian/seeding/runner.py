@@ -9,16 +9,19 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dangjian.activities.models import Activity, Attendance
+from dangjian.activities.services import do_record_spot_check
 from dangjian.audit.choices import AuditAction
 from dangjian.audit.services import record
 from dangjian.members.models import Member, Position
 from dangjian.organizations.models import Organization
 
-from .builders import city_counties, county_plan
+from .activities import Life, create_town_rule, first_town, plan_life
+from .builders import city_counties, county_plan, rng_for
 from .people import add_years
 from .plan import OrgNode
 from .users import Login, create_demo_users
-from .writer import forget_people, write_organizations, write_subtree
+from .writer import forget_people, write_activities, write_organizations, write_subtree
 
 SCALES = ("demo", "county", "city")
 DEFAULT_SEED = 2026
@@ -40,8 +43,12 @@ class SeedResult:
     organizations: int = 0
     members: int = 0
     positions: int = 0
+    activities: int = 0
+    attendance: int = 0
     seconds: float = 0.0
     planted: list[str] = field(default_factory=list)
+    # Deliberate gaps in the demo's organizational life, for the compliance pages.
+    activity_gaps: list[str] = field(default_factory=list)
     logins: list[Login] = field(default_factory=list)
 
 
@@ -71,7 +78,8 @@ def seed(scale: str, seed: int = DEFAULT_SEED, *, log: Callable[[str], None] = l
             acting_user=None,
             message=(
                 f"dangjian seed --scale {scale} --seed {seed}：批量写入党组织{result.organizations}个、"
-                f"党员{result.members}名、职务{result.positions}条（批量写入，仅记此一条审计）"
+                f"党员{result.members}名、职务{result.positions}条、组织生活{result.activities}次"
+                f"（出席记录{result.attendance}条）（批量写入，仅记此一条审计）"
             ),
         )
     _analyze()
@@ -83,7 +91,8 @@ def _analyze() -> None:
     """Fresh planner statistics after a bulk load (PostgreSQL; autovacuum would get there later)."""
     if connection.vendor != "postgresql":
         return
-    tables = ", ".join(model._meta.db_table for model in (Organization, Member, Position))
+    models = (Organization, Member, Position, Activity, Attendance)
+    tables = ", ".join(model._meta.db_table for model in models)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")
 
@@ -97,10 +106,48 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
     _mark(plan.root, result.scale, result.seed)
     _add(result, write_subtree(plan.root))
     result.planted = plan.planted
-    log(f"{plan.root.name}：党组织{result.organizations}个，党员{result.members}名")
-    if result.scale == "demo":
+    demo = result.scale == "demo"
+    life = _seed_life(result, plan.root, today, demo=demo)
+    log(
+        f"{plan.root.name}：党组织{result.organizations}个，党员{result.members}名，"
+        f"组织生活{result.activities}次（出席记录{result.attendance}条）"
+    )
+    if demo:
         result.logins = create_demo_users(plan, today)
+        _fail_spot_check(life)
+        log("供“组织生活合规”演示的缺漏：")
+        for line in life.gaps:
+            log(f"  · {line}")
     return plan.root
+
+
+def _seed_life(result: SeedResult, county: OrgNode, today: datetime.date, *, demo=False, nodes=None) -> Life:
+    """A year of organizational life for `county` (or for `nodes`), and its town's fixed-day rule."""
+    town = first_town(county)
+    rng = rng_for(result.seed, f"life:{county.code}")
+    life = plan_life(
+        nodes or county.walk(), rng, today, fixed_day_town=town, demo_root=county if demo else None
+    )
+    if town is not None and nodes is None:
+        create_town_rule(town)
+    activities, attendance = write_activities(life.activities, timezone.now())
+    result.activities += activities
+    result.attendance += attendance
+    result.activity_gaps += life.gaps
+    return life
+
+
+def _fail_spot_check(life: Life) -> None:
+    """The demo 县委组织部 fails one 主题党日 on a spot check, so it stops counting."""
+    from dangjian.accounts.models import User
+
+    do_record_spot_check(
+        Activity.objects.get(pk=life.spot_check.pk),
+        result="failed",
+        comment="会议记录只有标题，无议程和发言要点，判定不合格。",
+        acting_user=User.objects.get(username="xianwei_zzb"),
+        seed="demo",
+    )
 
 
 def _seed_city(result: SeedResult, today: datetime.date, log) -> OrgNode:
@@ -111,13 +158,16 @@ def _seed_city(result: SeedResult, today: datetime.date, log) -> OrgNode:
         written = write_subtree(county)
         _add(result, written)
         result.planted += planted
+        before = result.activities
+        _seed_life(result, county, today)
         forget_people(county)
         log(
             f"[{number}/{count}] {county.name}：党组织{written[0]}个，党员{written[1]}名，"
-            f"用时{time.perf_counter() - started:.1f}秒"
+            f"组织生活{result.activities - before}次，用时{time.perf_counter() - started:.1f}秒"
         )
     _dates(root, today)
     result.organizations += write_organizations([root])
+    _seed_life(result, root, today, nodes=[root])  # the 市委's own 民主生活会
     return root
 
 
