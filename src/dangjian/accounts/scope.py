@@ -10,6 +10,7 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from dangjian.core.tree import subtree_q
@@ -98,3 +99,14 @@ def root_paths(user, action: str = "view") -> list[str]:
         if not any(path.startswith(root) for root in roots):
             roots.append(path)
     return roots
+
+
+def require(user, organization, action: str = "change") -> None:
+    """Refuse unless `user` holds `action` on `organization`; None = an operator at the command line.
+
+    Every service checks its writes with this (the views' querysets already scoped what was offered).
+    """
+    if user is None:
+        return
+    if organization is None or not get_scope(user).covers(organization.path, action):
+        raise PermissionDenied("无权在该党组织执行此操作。")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from dangjian.accounts.scope import get_scope
+from dangjian.accounts.scope import get_scope, require
 from dangjian.audit import services as audit
 from dangjian.core.tree import ancestor_paths, subtree_q
 from dangjian.members.choices import ACTIVE_STATUSES, COMMITTEE_TITLES, LEAVING_STATUSES
@@ -34,12 +34,6 @@ ACTIVITY_FIELDS = [
     "minutes",
     "notice",
 ]
-
-
-def require(user, organization, action="change") -> None:
-    """Refuse unless `user` holds `action` on `organization`; None = an operator at the command line."""
-    if user is not None and not get_scope(user).covers(organization.path, action):
-        raise PermissionDenied("无权在该党组织执行此操作。")
 
 
 # The roster on a day -------------------------------------------------------------------------------

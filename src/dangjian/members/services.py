@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.accounts.scope import get_scope
+from dangjian.accounts.scope import require
 from dangjian.audit import services as audit
 from dangjian.audit.choices import AuditAction
 from dangjian.core.exceptions import StaleRecordError
@@ -38,12 +38,6 @@ EDITABLE_FIELDS = [
     "is_unreachable",
     "remarks",
 ]
-
-
-def require(user, organization: Organization, action: str = "change") -> None:
-    """Refuse unless `user` holds `action` on `organization`; None = an operator at the command line."""
-    if user is not None and not get_scope(user).covers(organization.path, action):
-        raise PermissionDenied("无权在该党组织执行此操作。")
 
 
 def _check_unique_id_number(member: Member) -> None:

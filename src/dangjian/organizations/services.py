@@ -6,7 +6,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from dangjian.accounts.scope import get_scope
+from dangjian.accounts.scope import get_scope, require
 from dangjian.audit import services as audit
 
 from .models import Organization, OrganizationMove
@@ -37,19 +37,11 @@ def default_term_end(organization: Organization) -> date | None:
         return start.replace(year=start.year + years, day=28)
 
 
-def _require(user, organization: Organization | None, action: str) -> None:
-    """Refuse unless `user` holds `action` on `organization`; None = an operator at the command line."""
-    if user is None:
-        return
-    if organization is None or not get_scope(user).covers(organization.path, action):
-        raise PermissionDenied("无权在该党组织执行此操作。")
-
-
 @transaction.atomic
 def do_create_organization(*, parent: Organization | None, acting_user, **fields) -> Organization:
     """Create an organization under `parent` (or a root), checking the tree shape."""
     action = "change" if fields.get("kind") == "party_group" else "manage_tree"
-    _require(acting_user, parent, action)
+    require(acting_user, parent, action)
     org = Organization(**fields)
     org.check_parent(parent)
     if org.term_started_on and not org.term_ends_on:
@@ -67,7 +59,7 @@ def do_create_organization(*, parent: Organization | None, acting_user, **fields
 @transaction.atomic
 def do_update_organization(organization: Organization, *, acting_user, **fields) -> Organization:
     """Change the attributes of an organization (not its place in the tree)."""
-    _require(acting_user, organization, "change")
+    require(acting_user, organization, "change")
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     before = audit.snapshot(organization)
     for name, value in fields.items():
@@ -86,7 +78,7 @@ def do_update_organization(organization: Organization, *, acting_user, **fields)
 @transaction.atomic
 def do_dissolve_organization(organization, *, dissolved_on, reason, acting_user) -> Organization:
     """Mark an organization dissolved (撤销); nothing is deleted."""
-    _require(acting_user, organization, "manage_tree")
+    require(acting_user, organization, "manage_tree")
     if Organization.objects.children_of(organization).active().exists():
         raise ValidationError("该组织还有未撤销的下级组织，请先调整或撤销下级组织。")
     # `members` is the roster's reverse relation; asked by name so this layer needs no import of it.

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.accounts.scope import get_scope
+from dangjian.accounts.scope import require
 from dangjian.activities.models import Activity, ActivityType
 from dangjian.audit import services as audit
 from dangjian.members.choices import COMMITTEE_TITLES
@@ -26,12 +26,6 @@ PREPARATION_FIELDS = ["organization", "activity_type", "year", "topic", "started
 OPINION_FIELDS = ["source", "text", "collected_on"]
 SELF_EXAMINATION_FIELDS = ["member", "study_and_work", "problems_and_causes", "measures"]
 RECTIFICATION_FIELDS = ["problem", "measure", "owner", "deadline"]
-
-
-def require(user, organization, action: str = "change") -> None:
-    """Refuse unless `user` holds `action` on `organization`; None = an operator at the command line."""
-    if user is not None and not get_scope(user).covers(organization.path, action):
-        raise PermissionDenied("无权在该党组织执行此操作。")
 
 
 # 主题党日 themes ---------------------------------------------------------------------------------------
