@@ -38,10 +38,19 @@ class ActivityQuerySet(ScopedQuerySet):
         """Activities that stand (not cancelled)."""
         return self.filter(cancelled_at__isnull=True)
 
+    def with_latest_check(self):
+        """Annotated with `_latest_check`: the result of the activity's latest spot check, or None."""
+        latest = SpotCheck.objects.filter(activity=models.OuterRef("pk")).order_by("-created_at", "-id")
+        return self.annotate(_latest_check=models.Subquery(latest.values("result")[:1]))
+
     def counted(self):
-        """Activities that count toward rules: standing, and not failed by a spot check."""
-        failed = SpotCheck.objects.filter(activity=models.OuterRef("pk"), result=SpotCheckResult.FAILED)
-        return self.current().exclude(models.Exists(failed))
+        """Activities that count toward rules: standing, and not failed by their latest spot check (a
+        later check that passes an activity after it was put right wins)."""
+        return (
+            self.current()
+            .with_latest_check()
+            .filter(Q(_latest_check__isnull=True) | ~Q(_latest_check=SpotCheckResult.FAILED))
+        )
 
 
 class Activity(OrgScopedModel):
@@ -275,13 +284,17 @@ class Rule(TimeStampedModel):
         return self.name
 
     def applies_to(self, organization) -> bool:
-        if organization.kind not in self.organization_kinds:
+        return self.fits(organization.kind, organization.unit_category, organization.has_committee) and (
+            self.owner is None or organization.path.startswith(self.owner.path)
+        )
+
+    def fits(self, kind: str, unit_category: str, has_committee: bool) -> bool:
+        """Whether the rule applies to an organization of this kind and unit (its place aside)."""
+        if kind not in self.organization_kinds:
             return False
-        if self.unit_categories and organization.unit_category not in self.unit_categories:
+        if self.unit_categories and unit_category not in self.unit_categories:
             return False
-        if self.requires_committee and not organization.has_committee:
-            return False
-        return self.owner is None or organization.path.startswith(self.owner.path)
+        return has_committee or not self.requires_committee
 
 
 class SpotCheck(TimeStampedModel):

@@ -305,6 +305,10 @@ def do_create_rule(*, acting_user, owner, **fields) -> Rule:
     return rule
 
 
+# A fixed day's tolerance: beyond it the windows of two months' fixed days would nearly touch.
+MAX_TOLERANCE_DAYS = 10
+
+
 def _check_rule_fields(rule: Rule) -> None:
     """What the JSON fields and dates cannot say for themselves."""
     kinds = rule.organization_kinds
@@ -315,6 +319,10 @@ def _check_rule_fields(rule: Rule) -> None:
         raise ValidationError({"unit_categories": "适用单位类别有误。"})
     if rule.valid_to is not None and rule.valid_to < rule.valid_from:
         raise ValidationError({"valid_to": "废止日期不能早于施行日期。"})
+    if rule.tolerance_days and not rule.fixed_day:
+        raise ValidationError({"tolerance_days": "未设定固定日时不能设置允许偏差。"})
+    if rule.tolerance_days > MAX_TOLERANCE_DAYS:
+        raise ValidationError({"tolerance_days": f"固定日允许偏差不能超过{MAX_TOLERANCE_DAYS}天。"})
 
 
 def _loosens(rule: Rule, above: Rule) -> bool:

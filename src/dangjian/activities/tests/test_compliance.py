@@ -436,6 +436,39 @@ def test_a_passed_spot_check_changes_nothing(world):
     assert cell_of(matrix, world["a1"], national("theme_day"), JAN).verdict == Verdict.MET
 
 
+def test_the_latest_spot_check_wins(world):
+    """Failed, put right, checked again and passed: it counts again (and the other way round)."""
+    rule, admin = national("theme_day"), world.users["town_a_admin"]
+    fixed = hold(world["a1"], "theme_day", date(2024, 1, 25))
+    broken = hold(world["a2"], "theme_day", date(2024, 1, 25))
+    do_record_spot_check(fixed, result="failed", comment="缺会议记录", acting_user=admin)
+    do_record_spot_check(broken, result="passed", comment="", acting_user=admin)
+    do_record_spot_check(fixed, result="passed", comment="已补齐会议记录", acting_user=admin)
+    do_record_spot_check(broken, result="failed", comment="复查发现签到表不符", acting_user=admin)
+
+    matrix = compliance.compute(world["town_a"], JAN, JAN, today=AFTER_2024)
+
+    fixed_cell, broken_cell = cell_of(matrix, world["a1"], rule, JAN), cell_of(matrix, world["a2"], rule, JAN)
+    assert (fixed_cell.verdict, fixed_cell.failed_check) == (Verdict.MET, 0)
+    assert (broken_cell.verdict, broken_cell.failed_check) == (Verdict.MISSED, 1)
+    assert [reasons for _, reasons in compliance.evidence(world["a2"], rule, broken_cell.window)] == [
+        ["抽查不合格"]
+    ]
+    assert set(Activity.objects.counted().filter(pk__in=[fixed.pk, broken.pk])) == {fixed}
+
+
+def test_matrix_totals_and_lookup_agree_with_its_cells(world):
+    hold(world["a1"], "theme_day", date(2024, 1, 2))
+    matrix = compliance.compute(world["root"], JAN, MAR, today=date(2024, 2, 10))
+    counted = dict.fromkeys(Verdict.values, 0)
+    for cell in matrix.cells:
+        counted[cell.verdict] += 1
+        assert matrix.cell(cell.organization_id, cell.rule.pk, cell.window.start) == cell
+    assert matrix.totals() == counted and len(matrix) == len(matrix.cells)
+    assert counted[Verdict.MET] and counted[Verdict.MISSED] and counted[Verdict.OPEN]
+    assert matrix.cell(world["a1"].pk, national("theme_day").pk, date(2023, 12, 1)) is None
+
+
 def test_a_dissolved_branch_keeps_its_past_and_is_not_asked_after(world):
     from dangjian.organizations.services import do_dissolve_organization
 
@@ -518,6 +551,6 @@ def test_compute_issues_the_same_queries_for_a_larger_tree(world, first_of_month
         large_matrix = compliance.compute(world["root"], JAN, DEC, today=AFTER_2024)
 
     assert len(large_matrix.organizations) == len(small_matrix.organizations) + 16
-    # Organizations, rules, then one grouped query per rule that has organizations to check: seven
-    # national rules (the committee-meeting rule has no branch with a committee) and the local one.
-    assert len(small) == len(large) == 2 + 8
+    # Organizations, rules, one grouped query over the activities of every rule's type, and the
+    # activities whose latest spot check failed.
+    assert len(small) == len(large) == 4

@@ -465,6 +465,19 @@ def test_a_local_rule_may_not_widen_a_fixed_day_above(world):
     )
 
 
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"tolerance_days": 2}, "未设定固定日时不能设置允许偏差。"),
+        ({"fixed_day": 1, "tolerance_days": 11}, "固定日允许偏差不能超过10天。"),
+    ],
+)
+def test_a_fixed_day_tolerance_needs_a_fixed_day_and_a_bound(world, fields, message):
+    with pytest.raises(ValidationError) as raised:
+        do_create_rule(acting_user=None, owner=world["town_a"], **rule_fields("theme_day", **fields))
+    assert raised.value.message_dict == {"tolerance_days": [message]}
+
+
 def test_rules_that_cannot_meet_do_not_constrain_each_other(world):
     do_create_rule(
         acting_user=None,

@@ -405,7 +405,7 @@ def test_a_town_adds_a_stricter_local_rule_for_its_branches(world, client_as):
 def test_a_looser_local_rule_is_refused_with_the_services_message(world, client_as):
     response = client_as("town_a_admin").post(
         reverse("activities:rule_add", args=[world["town_a"].pk]),
-        rule_data(period="quarter", fixed_day="", min_attendance_percent=""),
+        rule_data(period="quarter", fixed_day="", tolerance_days="0", min_attendance_percent=""),
     )
     assert response.status_code == 200
     assert "本级制度只能在上级规定基础上从严" in response.content.decode()
