@@ -326,7 +326,13 @@ class CountyBuilder:
         return person
 
     def _post(self, node: OrgNode, person, title: str) -> None:
-        started = max(node.term_started_on, person.confirmed_on or person.joined_on)
+        """A post from the start of the current 届期, or of the one before when the committee was
+        elected less than about a year ago (most of a committee is re-elected): so that a year of
+        支委会 before a recent 换届 still has a committee in office to expect."""
+        since = node.term_started_on
+        if (self.today - since).days < 400:
+            since = add_years(since, -(node.term_ends_on.year - node.term_started_on.year))
+        started = max(since, person.confirmed_on or person.joined_on)
         node.positions.append((person, title, started))
 
     def _branch_positions(self, branch: OrgNode, held: set[int], *, secretary: bool) -> None:

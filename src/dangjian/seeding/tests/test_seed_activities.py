@@ -86,6 +86,8 @@ def test_demo_year_is_recorded_with_consistent_attendance():
     # Hosts are the branch secretaries (a 党小组's leader); themes and places are filled in.
     assert Activity.objects.filter(host__isnull=False).count() > 0.9 * Activity.objects.count()
     assert not Activity.objects.filter(Q(theme="") | Q(place="")).exists()
+    # A committee is in office for every 支委会 of the year, also before a recent 换届 (posts re-elected).
+    assert not Activity.objects.filter(activity_type__code="committee_meeting", expected_count=0).exists()
     event = AuditEvent.objects.get(action="import")
     assert "组织生活" in event.message
     assert "供“组织生活合规”演示的缺漏" in output
