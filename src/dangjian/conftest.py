@@ -9,9 +9,16 @@ test on), so it should not count rows it did not make.
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 
 from dangjian.core.testing import build_world, login_as
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploaded files of every test go to a temporary MEDIA_ROOT (one per test process), never var/."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -160,6 +160,8 @@ SECURITY_POLICY = {
     "upload_max_bytes": 10 * 1024 * 1024,
     "upload_max_uncompressed_bytes": 100 * 1024 * 1024,
     "upload_max_zip_entries": 1000,
+    "attachment_max_bytes": 10 * 1024 * 1024,  # per file attached to an activity
+    "attachment_max_per_activity": 20,
     "import_max_rows": 10_000,
     "export_rows_without_approval": 500,
 }
@@ -297,6 +299,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganizationStatusEnum": "dangjian.organizations.choices.OrganizationStatus",
         "MemberStatusEnum": "dangjian.members.choices.MemberStatus",
+        # Two choice sets meet under the field name "kind": each gets its own name.
+        "OrganizationKindEnum": "dangjian.organizations.choices.OrganizationKind",
+        "AttachmentKindEnum": "dangjian.activities.choices.AttachmentKind",
     },
 }
 

@@ -53,3 +53,12 @@ DEFAULT_ACTIVITY_TYPES = [
     ("heart_talk", "谈心谈话", AttendeeScope.NAMED, 100),
     ("study_session", "集中学习", AttendeeScope.BRANCH, 110),
 ]
+
+
+class AttachmentKind(models.TextChoices):
+    """What an attachment of an activity is (all of them optional: rules.md §10)."""
+
+    SIGN_IN_SHEET = "sign_in_sheet", "签到表扫描件"
+    PHOTO = "photo", "现场照片"
+    MATERIAL = "material", "会议材料"
+    OTHER = "other", "其他"

@@ -10,7 +10,8 @@ from dangjian.organizations.choices import OrganizationKind, UnitCategory
 from dangjian.organizations.forms import DateInput
 from dangjian.organizations.models import Organization
 
-from .choices import AbsenceReason, AttendeeScope, Period, SpotCheckResult
+from .attachments import ACCEPTED_LABEL, EXTENSIONS, OPTIONAL_NOTE, max_bytes, max_per_activity, megabytes
+from .choices import AbsenceReason, AttachmentKind, AttendeeScope, Period, SpotCheckResult
 from .models import ActivityType
 from .querysets import members_of, theme_prefill
 from .services import ACTIVITY_FIELDS
@@ -159,6 +160,7 @@ class AttendanceForm(forms.Form):
                 widget=forms.TextInput(attrs={"aria-label": label}),
             )
             self.rows.append((row, name))
+        self.fields["files"] = attachment_files_field("上传签到表扫描件（可选）", note=True)
         if activity.activity_type.attendee_scope == AttendeeScope.NAMED:
             listed = [row.member_id for row, _ in self.rows]
             self.fields["add_members"] = forms.ModelMultipleChoiceField(
@@ -283,3 +285,47 @@ class SpotCheckForm(forms.Form):
     result = forms.ChoiceField(label="结论", choices=SpotCheckResult.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label="意见", required=False, max_length=500)
     seed = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+
+# Attachments ---------------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe); the service checks each of them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(EXTENSIONS)}))
+        kwargs.setdefault("allow_empty_file", True)  # refused by the service, with the file's name
+        kwargs.setdefault("error_messages", {"required": "请选择要上传的文件。"})
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not items and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+def attachment_files_field(label: str, *, required: bool = False, note: bool = False) -> MultipleFileField:
+    """Files to attach; the help text says what is accepted (and, with `note`, that it is optional)."""
+    limits = f"单个文件不超过 {megabytes(max_bytes())}，每次活动最多 {max_per_activity()} 个"
+    help_text = f"支持 {ACCEPTED_LABEL}，{limits}。" + (OPTIONAL_NOTE if note else "")
+    return MultipleFileField(label=label, required=required, help_text=help_text)
+
+
+class AttachmentForm(forms.Form):
+    """Upload files (several at once) to an activity."""
+
+    kind = forms.ChoiceField(label="附件类别", choices=AttachmentKind.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"] = attachment_files_field("附件", required=True)
+
+
+class AttachmentRemoveForm(forms.Form):
+    reason = forms.CharField(label="移除原因", max_length=200)

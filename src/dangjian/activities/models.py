@@ -317,4 +317,5 @@ class SpotCheck(TimeStampedModel):
         return f"{self.activity} {self.get_result_display()}"
 
 
+from .attachments import ActivityAttachment  # noqa: E402,F401  (files attached to an activity)
 from .extensions import *  # noqa: E402,F403  (theme notices, life-meeting preparation, notifications)

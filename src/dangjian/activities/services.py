@@ -16,6 +16,7 @@ from dangjian.core.tree import ancestor_paths, subtree_q
 from dangjian.members.choices import ACTIVE_STATUSES, COMMITTEE_TITLES, LEAVING_STATUSES
 from dangjian.members.models import Member, Position, Transfer
 from dangjian.organizations.choices import OrganizationKind, UnitCategory
+from dangjian.organizations.models import Organization
 
 from .choices import PERIOD_MONTHS, AbsenceReason, AttendeeScope, Period, SpotCheckResult
 from .models import Activity, Attendance, Decision, Rule, SpotCheck
@@ -61,11 +62,12 @@ def expected_members(organization, activity_type, on: date):
     scope = activity_type.attendee_scope
     members = roster_on(on)
     if scope == AttendeeScope.BRANCH:
-        moved_away = Transfer.objects.filter(from_organization=organization, transferred_on__gt=on)
-        candidates = members.filter(Q(organization=organization) | Q(pk__in=moved_away.values("member_id")))
-        return candidates.filter(
-            Q(moved_since=False, organization=organization) | Q(branch_then=organization)
-        )
+        # The members registered in the organization's subtree: a branch's own, or for a 党总支 (or a
+        # committee) those of all its branches.
+        subtree = Organization.objects.filter(subtree_q(organization.path)).values("id")
+        moved_away = Transfer.objects.filter(from_organization__in=subtree, transferred_on__gt=on)
+        candidates = members.filter(Q(organization__in=subtree) | Q(pk__in=moved_away.values("member_id")))
+        return candidates.filter(Q(moved_since=False, organization__in=subtree) | Q(branch_then__in=subtree))
     if scope == AttendeeScope.PARTY_GROUP:
         # Only the current group is stored: its members, if they were already in its branch then.
         return members.filter(party_group=organization).filter(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_compliance
+from . import views, views_attachments, views_compliance
 
 app_name = "activities"
 urlpatterns = [
@@ -10,6 +10,17 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.AttendanceView.as_view(), name="activity_attendance"),
     path("<int:pk>/cancel/", views.ActivityCancelView.as_view(), name="activity_cancel"),
     path("<int:pk>/spot-check/", views.SpotCheckCreateView.as_view(), name="spotcheck_add"),
+    path("<int:pk>/attachments/", views_attachments.AttachmentAddView.as_view(), name="attachment_add"),
+    path(
+        "attachments/<int:pk>/download/",
+        views_attachments.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),
+    path(
+        "attachments/<int:pk>/remove/",
+        views_attachments.AttachmentRemoveView.as_view(),
+        name="attachment_remove",
+    ),
     path("org/<int:pk>/sheet/", views.SignInSheetView.as_view(), name="activity_sheet"),
     path("org/<int:pk>/rules/", views.RuleListView.as_view(), name="rule_list"),
     path("org/<int:pk>/rules/add/", views.RuleCreateView.as_view(), name="rule_add"),

@@ -3,6 +3,7 @@ sheet before a meeting, local rules, and spot checks. Compliance and the ledger:
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,7 @@ from dangjian.organizations.choices import OrganizationKind
 from dangjian.organizations.models import Organization
 
 from . import services
+from .choices import AttachmentKind
 from .filtersets import ActivityFilterSet
 from .forms import (
     ActivityForm,
@@ -32,6 +34,7 @@ from .forms import (
 from .models import Activity, ActivityType
 from .querysets import rules_for, rules_owned_by, with_details
 from .tables import ActivityTable
+from .views_attachments import attachment_context
 
 # How many organizations the list page offers in its filter (deeper ones: from an organization's page).
 FILTER_ORGANIZATIONS = 300
@@ -101,6 +104,7 @@ class ActivityDetailView(ScopedViewMixin, DetailView):
             can_spot_check=services.checks_from_above(self.request.user, activity.organization),
             history=AuditEvent.objects.for_object(activity)[:50],
             spot_check_form=SpotCheckForm(),
+            **attachment_context(activity, self.request.user),
         )
         return context
 
@@ -177,10 +181,19 @@ class AttendanceView(ActivityActionMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "activity": self.target}
 
+    @transaction.atomic  # the attendance and the scanned sheets: both saved, or neither
     def perform(self, form):
-        return services.do_update_attendance(
+        activity = services.do_update_attendance(
             self.target, absent=form.absent(), add_member_ids=form.added(), acting_user=self.request.user
         )
+        if form.cleaned_data["files"]:
+            services.do_add_attachments(
+                activity,
+                form.cleaned_data["files"],
+                kind=AttachmentKind.SIGN_IN_SHEET,
+                acting_user=self.request.user,
+            )
+        return activity
 
     def redirect_after(self):
         a = self.object

@@ -158,3 +158,20 @@ def check_xlsx(source, limits: UploadLimits | None = None):
             file.close()
         raise
     return file
+
+
+# The first bytes that prove a file's type (its "magic number"). A file's name and the browser's
+# Content-Type are the uploader's word; these are the file's own.
+FILE_SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF-",),
+}
+
+
+def sniff_content_type(file, allowed=tuple(FILE_SIGNATURES)) -> str | None:
+    """The type among `allowed` that the first bytes of `file` prove, or None; leaves the file at 0."""
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    return next((kind for kind in allowed if head.startswith(FILE_SIGNATURES[kind])), None)

@@ -125,6 +125,41 @@ def test_a_member_transferred_in_from_outside_is_expected_from_the_transfer_on(w
     assert "吴七" in names(expected_members(world["a1"], kind("theme_day"), date(2024, 6, 1)))
 
 
+def test_a_general_branch_meeting_expects_the_members_of_its_branches(world, crowd):
+    from dangjian.organizations.services import do_create_organization
+
+    general = do_create_organization(
+        parent=world["town_a"],
+        acting_user=None,
+        code="A-ZZ",
+        name="A镇机关党总支",
+        kind="general_branch",
+        unit_category=world["a1"].unit_category,
+    )
+    below = do_create_organization(
+        parent=general,
+        acting_user=None,
+        code="A-ZZ-1",
+        name="A镇机关第一党支部",
+        kind="branch",
+        unit_category=world["a1"].unit_category,
+    )
+    qian, sun = crowd
+    for member in (qian, sun):
+        TransferMember(
+            member=member, acting_user=None, transferred_on=date(2024, 1, 1), to_organization=below
+        ).execute()
+    # 孙二 moved on to A2 after the day: still expected in the 党总支 on the day, not after.
+    TransferMember(
+        member=sun, acting_user=None, transferred_on=date(2024, 6, 1), to_organization=world["a2"]
+    ).execute()
+    assert names(expected_members(general, kind("general_meeting"), DAY)) == {"钱一", "孙二"}
+    assert names(expected_members(general, kind("general_meeting"), date(2024, 6, 2))) == {"钱一"}
+    # A branch still expects only its own members (not its neighbours'); sorted insertion moved its path.
+    world["a1"].refresh_from_db()
+    assert names(expected_members(world["a1"], kind("general_meeting"), DAY)) == {"张三丰"}
+
+
 # Recording -----------------------------------------------------------------------------------------
 
 

@@ -89,6 +89,7 @@ class Endpoint:
     more_kwargs: Callable[[World, str], dict] | None = None  # further URL arguments
     outside_status: int = 404
     xfail: dict[str, str] = field(default_factory=dict)  # role -> reason (known production bug)
+    multipart: bool = False  # an API write that uploads files (the payload holds them)
 
     @property
     def id(self) -> str:
@@ -105,7 +106,7 @@ class Endpoint:
         key = key or self.target
         data = self.payload(world, key) if self.payload else {}
         url = self.url(world, key)
-        if self.api and self.method in ("post", "patch", "put"):
+        if self.api and self.method in ("post", "patch", "put") and not self.multipart:
             return getattr(client, self.method)(url, data=json.dumps(data), content_type="application/json")
         if self.method == "get":
             return client.get(url)
@@ -648,4 +649,67 @@ ACTIVITY_SETS = by_role(
 LISTINGS += [
     Listing("activities:activity_list", _activity_orgs, ACTIVITY_SETS, setup=record_activities),
     Listing("activities-api:activity-list", _api_activity_orgs, ACTIVITY_SETS, setup=record_activities),
+]
+
+
+# organizational life: attachments of an activity (activities.views_attachments, activities.api.attachments).
+# One attachment is made on first use on the matrix activity of the world key (A1 in scope, B1 outside);
+# the files go to the tests' temporary MEDIA_ROOT. A 党员 reads no attachment: they need a grant.
+def attachment_in(world: World, key: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.activities.attachments import ActivityAttachment
+    from dangjian.activities.services import do_add_attachments
+
+    activity = activity_in(world, key)
+    found = ActivityAttachment.objects.current().filter(activity=activity).first()
+    if found is None:
+        sheet = SimpleUploadedFile("签到表.pdf", b"%PDF-1.4\n% matrix sign-in sheet\n%%EOF\n")
+        (found,) = do_add_attachments(activity, [sheet], kind="sign_in_sheet", acting_user=None)
+    return found
+
+
+def new_attachment(world: World, key: str) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("现场照片.png", b"\x89PNG\r\n\x1a\n matrix photo", content_type="image/png")
+    return {"kind": "photo", "files": [photo]}
+
+
+ATTACHMENT = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": attachment_in(w, k).pk},
+}
+ATTACHMENT_API = {
+    **ATTACHMENT,
+    "more_kwargs": lambda w, k: {"activity_pk": activity_in(w, k).pk, "pk": attachment_in(w, k).pk},
+}
+ACTIVITY_API = {**ACTIVITY, "more_kwargs": lambda w, k: {"activity_pk": activity_in(w, k).pk}}
+REMOVAL = {"method": "post", "payload": lambda world, key: {"reason": "误传的文件"}}
+ENDPOINTS += [
+    Endpoint(
+        "activities:attachment_add",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=new_attachment,
+        **ACTIVITY,
+    ),
+    Endpoint("activities:attachment_download", MEMBER_VIEW, **ATTACHMENT),
+    Endpoint("activities:attachment_remove", statuses(403, s302=EDITORS), **REMOVAL, **ATTACHMENT),
+    Endpoint("activities-api:attachment-list", MEMBER_VIEW, api=True, **ACTIVITY_API),
+    Endpoint(
+        "activities-api:attachment-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=new_attachment,
+        multipart=True,
+        **ACTIVITY_API,
+    ),
+    Endpoint("activities-api:attachment-download", MEMBER_VIEW, api=True, **ATTACHMENT_API),
+    Endpoint(
+        "activities-api:attachment-remove", statuses(403, s200=EDITORS), api=True, **REMOVAL, **ATTACHMENT_API
+    ),
 ]
