@@ -182,6 +182,8 @@ class Matrix:
         self.blocks: list[Block] = []
         self._cells: list[Cell] | None = None
         self._organizations: list | None = None
+        self._by_id: dict | None = None
+        self._instances: dict = {}
 
     @property
     def organizations(self) -> list[Organization]:
@@ -198,6 +200,22 @@ class Matrix:
 
     def __len__(self) -> int:
         return sum(len(block.verdicts) for block in self.blocks)
+
+    def organization(self, organization_id: int) -> Organization:
+        """One organization of the matrix as a model instance (built from its facts on first use)."""
+        if self._by_id is None:
+            self._by_id = {org.id: org for org in self.facts}
+        instances = self._instances
+        found = instances.get(organization_id)
+        if found is None:
+            found = instances[organization_id] = Organization.from_db(
+                Organization.objects.db, ORG_FIELDS, self._by_id[organization_id]
+            )
+        return found
+
+    def block_for(self, rule_id: int):
+        """The verdicts of one rule (None when it applies to no organization of the matrix)."""
+        return next((block for block in self.blocks if block.rule.pk == rule_id), None)
 
     def by_organization(self) -> dict[int, list[Cell]]:
         grouped = defaultdict(list)
@@ -281,7 +299,11 @@ class Block:
         w = next((w for w, window in enumerate(self.spans) if window.start == start), None)
         if i is None or w is None:
             return None
-        k, window = w * self.n + i, self.spans[w]
+        return self.cell_of(i, w)
+
+    def cell_of(self, i: int, w: int) -> Cell:
+        """The cell of the i-th organization in window w."""
+        k, window, organization_id = w * self.n + i, self.spans[w], self.org_ids[i]
         verdict = self.verdicts[k]
         because = self.because.get(k, self.window_because[w]) if verdict == Verdict.NOT_APPLICABLE else ""
         return Cell(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dangjian.core import xlsx
+from dangjian.core.tree import STEPLEN
 
 from . import compliance
 from .choices import Period, Verdict
@@ -72,32 +73,118 @@ def visible_cells(matrix, scope) -> list:
     return [c for c in matrix.cells if scope.covers(orgs[c.organization_id].path, "view")]
 
 
-def heat_map(matrix, cells, rule) -> tuple[list, list]:
-    """(column labels, [(organization, [ShownCell per window])]) for one rule, rows in tree order."""
-    orgs = organizations_by_id(matrix)
+def visible_ids(matrix, scope) -> set[int]:
+    """The organizations of the matrix the user may view (a grant without descendants stops at its
+    node): the same decision as `visible_cells`, without building the cells."""
+    return {org.id for org in matrix.facts if scope.covers(org.path, "view")}
+
+
+def _entries(block, visible: set[int]) -> list[int]:
+    """Indexes (i) of the block's organizations that are visible."""
+    return [i for i, org_id in enumerate(block.org_ids) if org_id in visible]
+
+
+def totals(matrix, visible: set[int]) -> dict[str, int]:
+    """How many visible cells have each verdict (every rule and period)."""
+    counts = dict.fromkeys(Verdict.values, 0)
+    for block in matrix.blocks:
+        shown = _entries(block, visible)
+        if len(shown) == block.n:
+            for verdict in Verdict.values:
+                counts[verdict] += block.verdicts.count(verdict)
+            continue
+        for w in range(len(block.spans)):
+            base = w * block.n
+            for i in shown:
+                counts[block.verdicts[base + i]] += 1
+    return counts
+
+
+def heat_map_ids(matrix, rule, visible: set[int], *, only_missed: bool = False) -> list[int]:
+    """The rows of a rule's heat map (organization ids, in tree order); with `only_missed`, those with
+    at least one missed period."""
+    block = matrix.block_for(rule.pk)
+    if block is None:
+        return []
+    shown = _entries(block, visible)
+    if only_missed:
+        windows = range(len(block.spans))
+        shown = [i for i in shown if any(block.verdicts[w * block.n + i] == Verdict.MISSED for w in windows)]
+    return [block.org_ids[i] for i in shown]
+
+
+def heat_map(matrix, rule, organization_ids) -> tuple[list, list]:
+    """(column labels, [(organization, [ShownCell per window])]) for one rule and the given rows."""
+    block = matrix.block_for(rule.pk)
     columns = compliance.windows(rule.period, matrix.first, matrix.last)
-    rows = defaultdict(dict)
-    for cell in cells:
-        if cell.rule.pk == rule.pk:
-            rows[cell.organization_id][cell.window.start] = ShownCell(cell, orgs[cell.organization_id])
-    ordered = sorted(rows, key=lambda pk: orgs[pk].path)
-    return (
-        [column.label for column in columns],
-        [(orgs[pk], [rows[pk].get(column.start) for column in columns]) for pk in ordered],
-    )
+    if block is None:
+        return [column.label for column in columns], []
+    rows = []
+    for org_id in organization_ids:
+        org, i = matrix.organization(org_id), block.position[org_id]
+        rows.append((org, [ShownCell(block.cell_of(i, w), org) for w in range(len(block.spans))]))
+    return [window.label for window in block.spans], rows
 
 
-def misses_ranked(matrix, cells, limit: int = 50) -> list[tuple]:
+def misses_ranked(matrix, visible: set[int], limit: int = 50) -> list[tuple]:
     """[(organization, number of missed periods, names of the rules missed)], most misses first."""
-    orgs = organizations_by_id(matrix)
     counts = Counter()
     rules = defaultdict(set)
-    for cell in cells:
-        if cell.verdict == Verdict.MISSED:
-            counts[cell.organization_id] += 1
-            rules[cell.organization_id].add(cell.rule.name)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], orgs[item[0]].path))
-    return [(orgs[pk], n, sorted(rules[pk])) for pk, n in ranked[:limit]]
+    missed = Verdict.MISSED
+    for block in matrix.blocks:
+        n, org_ids, name = block.n, block.org_ids, block.rule.name
+        for k, verdict in enumerate(block.verdicts):
+            if verdict == missed:
+                org_id = org_ids[k % n]
+                if org_id in visible:
+                    counts[org_id] += 1
+                    rules[org_id].add(name)
+    paths = {org.id: org.path for org in matrix.facts if org.id in counts}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], paths[item[0]]))
+    return [(matrix.organization(pk), n, sorted(rules[pk])) for pk, n in ranked[:limit]]
+
+
+@dataclass
+class ChildSummary:
+    """One direct child of the organization and everything below it: finished periods met and missed."""
+
+    organization: object
+    met: int = 0
+    missed: int = 0
+    open: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        finished = self.met + self.missed
+        return self.met / finished if finished else None
+
+
+def by_child(matrix, target, visible: set[int]) -> list[ChildSummary]:
+    """For each direct child of `target`: its subtree's met / missed / open cells (every rule, every
+    period). The facts are in tree order, so a child's subtree is the run that starts with it."""
+    depth = len(target.path) + STEPLEN
+    child_of, summaries, current = {}, {}, None
+    for org in matrix.facts:
+        if len(org.path) == depth:
+            current = org if org.id in visible else None
+            if current is not None:
+                summaries[current.id] = ChildSummary(matrix.organization(current.id))
+        if current is not None and org.path.startswith(current.path) and org.id in visible:
+            child_of[org.id] = current.id
+    for block in matrix.blocks:
+        n, org_ids = block.n, block.org_ids
+        for k, verdict in enumerate(block.verdicts):
+            child = child_of.get(org_ids[k % n])
+            if child is None:
+                continue
+            summary = summaries[child]
+            if verdict == Verdict.MET:
+                summary.met += 1
+            elif verdict == Verdict.MISSED:
+                summary.missed += 1
+            elif verdict == Verdict.OPEN:
+                summary.open += 1
+    return list(summaries.values())
 
 
 @dataclass
@@ -197,6 +284,7 @@ def matrix_xlsx(matrix, cells, title: str) -> bytes:
         )
     xlsx.append_row(sheet, [title], font=xlsx.NOTE_FONT)
     ranking = xlsx.add_sheet(workbook, "未达标统计", ["党组织", "未达标次数", "未达标制度"], {"党组织": 28})
-    for org, n, rules in misses_ranked(matrix, cells, limit=100000):
+    visible = {cell.organization_id for cell in cells}
+    for org, n, rules in misses_ranked(matrix, visible, limit=100000):
         xlsx.append_row(ranking, [org.name, n, "、".join(rules)])
     return xlsx.to_bytes(workbook)

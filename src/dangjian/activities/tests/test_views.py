@@ -288,6 +288,41 @@ def test_heat_map_shows_branches_by_month_and_ranks_the_misses(world, client_as)
     assert reverse("activities:compliance_detail", args=[world["a1"].pk]) in html
 
 
+def test_heat_map_sums_up_each_child_pages_rows_and_filters_the_misses(world, client_as, monkeypatch):
+    from dangjian.activities.views_compliance import ComplianceMatrixView
+
+    for month in range(1, 13):
+        record(world, "a1", "theme_day", date(YEAR, month, 1))
+    url = reverse("activities:compliance_matrix", args=[world["root"].pk])
+    client = client_as("county_admin")
+    response = client.get(url, {"year": YEAR, "rule": theme_day_rule().pk})
+    children = {child.organization.name: child for child in response.context["children"]}
+    assert set(children) == {"A镇党委", "B镇党委"}
+    # Every rule and period of the town and its branches: A1's twelve theme days are among A's met cells.
+    town_a, town_b = children["A镇党委"], children["B镇党委"]
+    assert town_a.met >= 12 and town_b.met == 0 and town_b.missed > 0 and town_b.rate == 0
+    assert town_a.rate == town_a.met / (town_a.met + town_a.missed)
+    assert [org.name for org, _ in response.context["rows"]] == ["A1村党支部", "A2社区党支部", "B1村党支部"]
+    # Only the organizations with a missed period of the rule: A1 held every theme day.
+    missed = client.get(url, {"year": YEAR, "rule": theme_day_rule().pk, "missed": "1"})
+    assert [org.name for org, _ in missed.context["rows"]] == ["A2社区党支部", "B1村党支部"]
+    monkeypatch.setattr(ComplianceMatrixView, "rows_per_page", 2)
+    second = client.get(url, {"year": YEAR, "rule": theme_day_rule().pk, "page": 2})
+    assert [org.name for org, _ in second.context["rows"]] == ["B1村党支部"]
+    assert "第2/2页，共3个组织" in second.content.decode()
+
+
+def test_heat_map_of_a_town_shows_nothing_of_the_other_town(world, client_as):
+    url = reverse("activities:compliance_matrix", args=[world["town_a"].pk])
+    response = client_as("town_a_admin").get(url, {"year": YEAR})
+    names = {org.name for org, _ in response.context["rows"]} | {
+        c.organization.name for c in response.context["children"]
+    }
+    assert names and not any(name.startswith("B") for name in names)
+    other = reverse("activities:compliance_matrix", args=[world["town_b"].pk])
+    assert client_as("town_a_admin").get(other, {"year": YEAR}).status_code == 404
+
+
 def test_heat_map_offers_only_rules_that_apply(world, client_as):
     url = reverse("activities:compliance_matrix", args=[world["a1"].pk])
     response = client_as("branch_a1_admin").get(url, {"year": YEAR})
