@@ -2,6 +2,7 @@
 
 import math
 import random
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -18,7 +19,8 @@ from dangjian.members.models import Member, Position, Transfer
 from dangjian.organizations.choices import OrganizationKind, UnitCategory
 from dangjian.organizations.models import Organization
 
-from .choices import PERIOD_MONTHS, AbsenceReason, AttendeeScope, Period, SpotCheckResult
+from .attachments import ActivityAttachment, inspect_upload, max_per_activity
+from .choices import PERIOD_MONTHS, AbsenceReason, AttachmentKind, AttendeeScope, Period, SpotCheckResult
 from .models import Activity, Attendance, Decision, Rule, SpotCheck
 
 ACTIVITY_FIELDS = [
@@ -439,3 +441,97 @@ def do_record_spot_check(
     check.save()
     audit.record_create(check, acting_user=acting_user)
     return check
+
+
+# Attachments ---------------------------------------------------------------------------------------
+
+
+def _inspect_uploads(activity: Activity, files) -> list:
+    """(upload, facts) for each file, or a ValidationError naming every refused file at once."""
+    if not files:
+        raise ValidationError({"files": "请选择要上传的文件。"})
+    current = {a.sha256: a.original_name for a in activity.attachments.current()}
+    limit = max_per_activity()
+    if len(current) + len(files) > limit:
+        raise ValidationError(
+            {
+                "files": f"每次活动最多保留 {limit} 个附件：已有 {len(current)} 个，"
+                f"本次选择了 {len(files)} 个。"
+            }
+        )
+    checked, problems = [], []
+    for upload in files:
+        facts = inspect_upload(upload)
+        if not facts.problem and facts.sha256 in current:
+            other = current[facts.sha256]
+            facts = replace(facts, problem=f"附件“{facts.original_name}”与已有的附件“{other}”内容相同。")
+        if facts.problem:
+            problems.append(facts.problem)
+        else:
+            current[facts.sha256] = facts.original_name
+            checked.append((upload, facts))
+    if problems:
+        raise ValidationError({"files": problems})
+    return checked
+
+
+@transaction.atomic
+def do_add_attachments(activity: Activity, files, *, kind: str, acting_user) -> list[ActivityAttachment]:
+    """Attach files to an activity: all of them, or none and every refused file named.
+
+    Optional evidence (rules.md §10): nothing that counts reads attachments. Every file is checked
+    (type by its first bytes, size, the activity's count) before the first one is stored.
+    """
+    require(acting_user, activity.organization)
+    _lock(activity)
+    if activity.is_cancelled:
+        raise ValidationError("该活动已作废，不能上传附件。")
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": "请选择附件类别。"})
+    checked = _inspect_uploads(activity, list(files))
+    uploader = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    stored = []
+    try:
+        for upload, facts in checked:
+            attachment = ActivityAttachment(
+                activity=activity,
+                kind=kind,
+                file=upload,
+                original_name=facts.original_name,
+                content_type=facts.content_type,
+                size=facts.size,
+                sha256=facts.sha256,
+                uploaded_by=uploader,
+            )
+            attachment.full_clean()
+            attachment.save()  # stores the file under a random name (attachments.attachment_path)
+            stored.append(attachment)
+            audit.record_create(attachment, acting_user=acting_user, message=f"活动：{activity}")
+    except BaseException:
+        # The rows roll back with the transaction; the files of this batch must not outlive them.
+        for attachment in stored:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return stored
+
+
+@transaction.atomic
+def do_remove_attachment(attachment: ActivityAttachment, *, reason: str, acting_user) -> ActivityAttachment:
+    """移除: the attachment stops being listed and offered for download; the row and the file stay, with
+    who removed it, when and why."""
+    require(acting_user, attachment.activity.organization)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写移除原因。"})
+    if attachment.activity.is_cancelled:
+        raise ValidationError("该活动已作废，不能修改附件。")
+    attachment = ActivityAttachment.objects.select_for_update(of=("self",)).get(pk=attachment.pk)
+    if attachment.is_removed:
+        raise ValidationError("该附件已移除。")
+    before = audit.snapshot(attachment)
+    attachment.removed_at = timezone.now()
+    attachment.removed_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    attachment.remove_reason = reason.strip()
+    attachment.full_clean()
+    attachment.save(update_fields=["removed_at", "removed_by", "remove_reason"])
+    audit.record_update(attachment, before, acting_user=acting_user, action="deactivate", message=reason)
+    return attachment
