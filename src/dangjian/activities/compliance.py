@@ -239,7 +239,9 @@ class Matrix:
         return None
 
 
-ORG_FIELDS = ("id", "path", "name", "kind", "unit_category", "has_committee", "founded_on", "dissolved_on")
+ORG_FIELDS = (
+    *("id", "path", "code", "name", "kind", "unit_category", "has_committee", "founded_on", "dissolved_on"),
+)
 
 
 class OrgFacts(NamedTuple):
@@ -247,6 +249,7 @@ class OrgFacts(NamedTuple):
 
     id: int
     path: str
+    code: str
     name: str
     kind: str
     unit_category: str

@@ -105,7 +105,7 @@ class ComplianceViewSet(ScopedViewSet):
         except ValueError as error:
             raise exceptions.ValidationError({"detail": str(error)}) from error
         matrix = compliance.compute(root, first, last, today=today)
-        rows = reporting.cell_rows(matrix, reporting.visible_cells(matrix, get_scope(user)))
+        rows = reporting.CellRows(matrix, reporting.visible_ids(matrix, get_scope(user)))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ComplianceCellSerializer(page, many=True).data)
 

@@ -160,6 +160,24 @@ def test_compliance_results_for_a_subtree_and_months(world, client_as):
     assert {r["organization"] for r in rows} == {"XW-A-01", "XW-A-01-G1"}
 
 
+def test_compliance_pages_are_the_cells_in_tree_rule_period_order(world, client_as):
+    from dangjian.accounts.scope import get_scope
+    from dangjian.activities import compliance, reporting
+
+    record(world, "a1", "theme_day", date(2025, 2, 1))
+    client, user = client_as("county_admin"), world.users["county_admin"]
+    params = {"organization": world["root"].pk, "from": "2025-01", "to": "2025-12"}
+    rows, pages, url = [], 0, reverse(COMPLIANCE) + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    while url:
+        page = client.get(url).json()
+        rows, pages, url = rows + page["results"], pages + 1, page["next"]
+    matrix = compliance.compute(world["root"], date(2025, 1, 1), date(2025, 12, 1))
+    expected = reporting.cell_rows(matrix, reporting.visible_cells(matrix, get_scope(user)))
+    assert rows == expected and pages > 1
+    lazy = reporting.CellRows(matrix, reporting.visible_ids(matrix, get_scope(user)))
+    assert (lazy[-1], lazy[3:5], len(lazy)) == (expected[-1], expected[3:5], len(expected))
+
+
 def test_compliance_defaults_to_the_users_organization_and_this_year(world, client_as):
     rows = client_as("branch_a1_admin").get(reverse(COMPLIANCE)).json()["results"]
     assert {r["organization"] for r in rows} <= {"XW-A-01", "XW-A-01-G1"}
