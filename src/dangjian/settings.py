@@ -307,6 +307,11 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# 自助签到 (issue #3): how long a link/QR code the host opens stays valid, and for how many days after the
+# activity's date one may be opened and used. A convenience only: nothing counts it (rules.md §10).
+SELF_CHECK_IN_LINK_HOURS = int(os.environ.get("SELF_CHECK_IN_LINK_HOURS", 2))
+SELF_CHECK_IN_DAYS = 1
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

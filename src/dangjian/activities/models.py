@@ -119,6 +119,13 @@ class Activity(OrgScopedModel):
     def get_absolute_url(self):
         return reverse("activities:activity_detail", args=[self.pk])
 
+    @staticmethod
+    def own_records_q(scope):
+        """A 党员 reads (never changes) the activities they were expected at and those of their own
+        organization; what such a reader sees of one is decided in `member_view.py`."""
+        expected = Attendance.objects.filter(member_id__in=scope.member_ids).values("activity_id")
+        return Q(organization__path__in=scope.member_org_paths) | Q(pk__in=expected)
+
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None

@@ -268,6 +268,11 @@ def do_self_check_in(activity: Activity, member: Member) -> Attendance:
     return row
 
 
+def may_self_check_in(activity: Activity, member: Member) -> bool:
+    """Whether `do_self_check_in` would take `member` (the check-in page asks before offering a button)."""
+    return Attendance.objects.filter(activity=activity, member=member).exists() or _may_join(activity, member)
+
+
 def _may_join(activity: Activity, member: Member) -> bool:
     activity_type = activity.activity_type
     if activity_type.attendee_scope == AttendeeScope.NAMED:

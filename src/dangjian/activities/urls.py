@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_attachments, views_compliance
+from . import views, views_attachments, views_checkin, views_compliance, views_mine
 
 app_name = "activities"
 urlpatterns = [
@@ -49,4 +49,14 @@ urlpatterns += [
     path(
         "org/<int:pk>/ledger/<int:year>/xlsx/", views_compliance.LedgerXlsxView.as_view(), name="ledger_xlsx"
     ),
+]
+urlpatterns += [
+    path("mine/", views_mine.MyActivitiesView.as_view(), name="my_activities"),
+    path("<int:pk>/check-in/", views_checkin.CheckInOpenView.as_view(), name="activity_check_in_open"),
+    path(
+        "<int:pk>/check-in/status/",
+        views_checkin.CheckInStatusView.as_view(),
+        name="activity_check_in_status",
+    ),
+    path("check-in/<str:token>/", views_checkin.SelfCheckInView.as_view(), name="self_check_in"),
 ]

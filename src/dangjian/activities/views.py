@@ -31,10 +31,13 @@ from .forms import (
     SpotCheckForm,
     VoteFormSet,
 )
+from .member_view import seen_as_member
 from .models import Activity, ActivityType
 from .querysets import rules_for, rules_owned_by, with_details
 from .tables import ActivityTable
 from .views_attachments import attachment_context
+from .views_checkin import on_check_in_days
+from .views_mine import member_activity_page
 
 # How many organizations the list page offers in its filter (deeper ones: from an organization's page).
 FILTER_ORGANIZATIONS = 300
@@ -94,13 +97,21 @@ class ActivityDetailView(ScopedViewMixin, DetailView):
     def get_queryset(self):
         return with_details(super().get_queryset())
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if seen_as_member(get_scope(request.user), self.object):
+            return member_activity_page(request, self.object)  # a 党员's read-only view (views_mine.py)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activity = self.object
         scope = get_scope(self.request.user)
+        can_change = scope.covers(activity.organization.path, "change") and not activity.is_cancelled
         context.update(
             nav="activities",
-            can_change=scope.covers(activity.organization.path, "change") and not activity.is_cancelled,
+            can_change=can_change,
+            can_open_check_in=can_change and on_check_in_days(activity),
             can_spot_check=services.checks_from_above(self.request.user, activity.organization),
             history=AuditEvent.objects.for_object(activity)[:50],
             spot_check_form=SpotCheckForm(),

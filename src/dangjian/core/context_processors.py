@@ -31,6 +31,7 @@ def navigation(request):
                 "url": reverse("members:member_detail", args=[scope.member_ids[0]]),
             }
         )
+        items.append({"key": "mine", "label": "我的组织生活", "url": reverse("activities:my_activities")})
     if scope.allows("manage_users"):
         items.append({"key": "users", "label": "账号管理", "url": reverse("accounts:user_list")})
     if scope.allows("audit"):

@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from dangjian.accounts.scope import get_scope
 from dangjian.members.models import Member
 from dangjian.organizations.models import Organization
 
 from ..choices import AbsenceReason
+from ..member_view import own_rows, seen_as_member
 from ..models import Activity, ActivityType, Attendance, Decision, Rule, SpotCheck
 from ..querysets import members_of
 
@@ -94,6 +96,29 @@ class ActivitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and seen_as_member(get_scope(request.user), instance):
+            return as_member(data, get_scope(request.user), instance)
+        return data
+
+
+def as_member(data: dict, scope, activity) -> dict:
+    """A serialized activity as a 党员 reads it (member_view.py): its outline only unless they were
+    expected at it; other members' absence reasons and check-in times never; no spot checks."""
+    mine = {row.member_id for row in own_rows(scope, activity)}
+    if "spot_checks" in data:
+        data["spot_checks"] = []
+    if not mine:
+        data.update(agenda="", minutes="")
+        data.update({key: [] for key in ("attendance", "decisions") if key in data})
+        return data
+    for row in data.get("attendance", []):
+        if row["member"] not in mine:
+            row.update(absence_reason="", absence_reason_display="", absence_note="", checked_in_at=None)
+    return data
 
 
 class ActivityDetailSerializer(ActivitySerializer):

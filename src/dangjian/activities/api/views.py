@@ -1,7 +1,7 @@
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +16,7 @@ from dangjian.organizations.models import Organization
 
 from .. import compliance, reporting, services
 from ..filtersets import ActivityFilterSet, RuleFilterSet
-from ..models import Activity, Rule
+from ..models import Activity, Attendance, Rule
 from ..querysets import with_details
 from .serializers import (
     ActivityCreateSerializer,
@@ -40,6 +40,10 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         queryset = super().get_queryset()
         if self.action == "retrieve":
             return with_details(queryset)
+        member_ids = get_scope(self.request.user).member_ids
+        if member_ids:  # what a 党员 reads of an activity depends on their own row (member_view.py)
+            own = Attendance.objects.filter(member_id__in=member_ids)
+            queryset = queryset.prefetch_related(Prefetch("attendance", own, to_attr="own_attendance"))
         return queryset.select_related("organization", "activity_type", "host", "recorder")
 
     def get_serializer_class(self):

@@ -13,11 +13,16 @@ from datetime import date, timedelta
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.accounts.choices import RoleChoices
+from dangjian.accounts.services import do_create_user_with_grant
 from dangjian.activities.models import Activity, ActivityType, Attendance
 from dangjian.activities.services import do_record_activity, do_self_check_in, do_update_attendance
-from dangjian.core.testing import member_fields
+from dangjian.activities.views_checkin import make_token
+from dangjian.core.testing import PASSWORD, member_fields
 from dangjian.members.services import do_create_member
 from dangjian.organizations.services import do_create_organization
 
@@ -148,3 +153,58 @@ def test_check_ins_during_the_secretarys_update_keep_the_counts_true():
     assert (activity.expected_count, activity.present_count) == (15, 13)
     assert activity.present_count == rows.filter(present=True).count()
     assert set(rows.filter(present=False).values_list("member_id", flat=True)) == set(absent)
+
+
+def member_accounts(branch, members) -> dict:
+    """{member id: the member's own account} (the 党员 role on their branch, linked to the member)."""
+    accounts = {}
+    for member in members:
+        user = do_create_user_with_grant(
+            acting_user=None,
+            role=RoleChoices.MEMBER,
+            organization=branch,
+            include_descendants=False,
+            username=f"dangyuan{member.pk}",
+            password=PASSWORD,
+            must_change_password=False,
+        )
+        member.user = user
+        member.save(update_fields=["user"])
+        accounts[member.pk] = user
+    return accounts
+
+
+def test_concurrent_hits_on_the_check_in_link_give_one_row_each():
+    """The same storm through the page a member's phone opens: every hit a POST of a logged-in member."""
+    root = do_create_organization(parent=None, acting_user=None, code="CE", name="并发县委", kind="committee")
+    branch = do_create_organization(
+        parent=root, acting_user=None, code="CE-1", name="并发支部", kind="branch"
+    )
+    listed = make_members(branch, 10, first=60)
+    activity = do_record_activity(
+        acting_user=None,
+        organization=branch,
+        activity_type=ActivityType.objects.get(code="theme_day"),
+        held_on=timezone.localdate(),
+        theme="扫码签到",
+    )
+    members = listed + make_members(branch, 10, first=70)
+    users = member_accounts(branch, members)
+    url = reverse("activities:self_check_in", args=[make_token(activity)])
+
+    def hit(member):
+        client = Client()
+        client.force_login(users[member.pk], backend="django.contrib.auth.backends.ModelBackend")
+        return lambda: client.post(url).status_code
+
+    calls = [hit(m) for m in members for _ in range(HITS_PER_MEMBER)]
+    calls = calls[::2] + calls[1::2]
+
+    assert set(storm(calls)) == {302}
+
+    stored = Attendance.objects.filter(activity=activity)
+    assert stored.count() == 20
+    assert sorted(stored.values_list("member_id", flat=True)) == sorted(m.pk for m in members)
+    assert stored.filter(present=True, checked_in_at__isnull=False).count() == 20
+    activity = Activity.objects.get(pk=activity.pk)
+    assert (activity.expected_count, activity.present_count) == (20, 20)

@@ -396,6 +396,37 @@ ACTIVITY = {
     "url_kwarg": "",
     "more_kwargs": lambda w, k: {"pk": activity_in(w, k).pk},
 }
+
+
+def check_in_link(world: World, key: str) -> dict:
+    """The self check-in link of a meeting held today in the organization of the world key."""
+    from django.utils import timezone
+
+    from dangjian.activities.models import Activity, ActivityType
+    from dangjian.activities.services import do_record_activity
+    from dangjian.activities.views_checkin import make_token
+
+    today = timezone.localdate()
+    found = Activity.objects.filter(organization=world[key], held_on=today, theme="矩阵签到").first()
+    if found is None:
+        found = do_record_activity(
+            acting_user=None,
+            organization=world[key],
+            activity_type=ActivityType.objects.get(code="general_meeting"),
+            held_on=today,
+            theme="矩阵签到",
+        )
+    return {"token": make_token(found)}
+
+
+# Off the list (B1's meeting for a member of A1), or no member linked to the account: 403.
+CHECK_IN = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": check_in_link,
+    "outside_status": 403,
+}
 GRANT_VIEW = statuses(403, s200=VIEWERS)
 EXPORT = statuses(403, s200=EDITORS)
 ENDPOINTS += [
@@ -411,7 +442,8 @@ ENDPOINTS += [
         outside_status=200,
         **ORG,
     ),
-    Endpoint("activities:activity_detail", MEMBER_VIEW, **ACTIVITY),
+    # A 党员 reads the activities of their own branch (and those they were expected at), read-only.
+    Endpoint("activities:activity_detail", ORG_VIEW, **ACTIVITY),
     Endpoint("activities:activity_attendance", EDIT, **ACTIVITY),
     Endpoint("activities:activity_attendance", statuses(403, s302=EDITORS), method="post", **ACTIVITY),
     Endpoint("activities:activity_cancel", EDIT, **ACTIVITY),
@@ -444,6 +476,13 @@ ENDPOINTS += [
     Endpoint("activities:ledger_detail", GRANT_VIEW, more_kwargs=this_year, **ORG),
     Endpoint("activities:ledger_docx", EXPORT, more_kwargs=this_year, **ORG),
     Endpoint("activities:ledger_xlsx", EXPORT, more_kwargs=this_year, **ORG),
+    # 自助签到: the host's page (and its live count) for whoever may change the activity; the link itself
+    # for a member on the list (held today: the link works only on and just after the activity's day).
+    Endpoint("activities:activity_check_in_open", EDIT, **ACTIVITY),
+    Endpoint("activities:activity_check_in_status", EDIT, **ACTIVITY),
+    Endpoint("activities:self_check_in", statuses(403, s200=("member_a1",)), **CHECK_IN),
+    Endpoint("activities:self_check_in", statuses(403, s302=("member_a1",)), method="post", **CHECK_IN),
+    Endpoint("activities:my_activities", statuses(200)),
     # API
     Endpoint("activities-api:activity-list", statuses(200), api=True),
     Endpoint(
@@ -456,7 +495,7 @@ ENDPOINTS += [
         outside_status=403,
         **ORG,
     ),
-    Endpoint("activities-api:activity-detail", MEMBER_VIEW, api=True, **ACTIVITY),
+    Endpoint("activities-api:activity-detail", ORG_VIEW, api=True, **ACTIVITY),
     Endpoint("activities-api:rule-list", statuses(200), api=True),
     Endpoint("activities-api:compliance-list", GRANT_VIEW, api=True),
 ]
@@ -645,10 +684,21 @@ ACTIVITY_SETS = by_role(
     branch_a1_admin=("a1",),
     inspector_a=("a1", "a2"),
     sysadmin=("a1", "a2", "b1"),
+    member_a1=("a1",),
 )
+
+
+def _my_activity_orgs(response):
+    return [row.activity.organization_id for row in response.context["rows"]]
+
+
 LISTINGS += [
     Listing("activities:activity_list", _activity_orgs, ACTIVITY_SETS, setup=record_activities),
     Listing("activities-api:activity-list", _api_activity_orgs, ACTIVITY_SETS, setup=record_activities),
+    # 我的组织生活: one's own attendance only; empty for an account not linked to a member.
+    Listing(
+        "activities:my_activities", _my_activity_orgs, by_role(member_a1=("a1",)), setup=record_activities
+    ),
 ]
 
 
