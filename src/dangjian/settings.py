@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "dangjian.organizations",
     "dangjian.members",
     "dangjian.activities",
+    "dangjian.study",
     "dangjian.seeding",
 ]
 
