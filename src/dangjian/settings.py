@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.activities",
     "dangjian.study",
+    "dangjian.exams",
     "dangjian.seeding",
 ]
 
@@ -303,6 +304,7 @@ SPECTACULAR_SETTINGS = {
         # Two choice sets meet under the field name "kind": each gets its own name.
         "OrganizationKindEnum": "dangjian.organizations.choices.OrganizationKind",
         "AttachmentKindEnum": "dangjian.activities.choices.AttachmentKind",
+        "QuestionKindEnum": "dangjian.exams.choices.QuestionKind",
     },
 }
 

@@ -32,6 +32,8 @@ def navigation(request):
             }
         )
         items.append({"key": "mine", "label": "我的组织生活", "url": reverse("activities:my_activities")})
+    if scope.allows("view") or scope.member_ids:
+        items.append({"key": "exams", "label": "考试", "url": reverse("exams:exam_list")})
     if scope.allows("manage_users"):
         items.append({"key": "users", "label": "账号管理", "url": reverse("accounts:user_list")})
     if scope.allows("audit"):

@@ -763,3 +763,197 @@ ENDPOINTS += [
         "activities-api:attachment-remove", statuses(403, s200=EDITORS), api=True, **REMOVAL, **ATTACHMENT_API
     ),
 ]
+
+# exams (考试): banks, papers, exams, answer sheets (exams.views*, exams.api). One bank, paper and open exam
+# are made on first use in the organization of the world key (A1 in scope, B1 outside); a 党员 reads no
+# bank or paper (they hold the answers) but sees the exams of their organization and sits them.
+def exam_bank(world: World, key: str):
+    from dangjian.exams.models import QuestionBank
+    from dangjian.exams.services import do_create_bank, do_create_question
+
+    found = QuestionBank.objects.filter(organization=world[key], name="矩阵题库").first()
+    if found is None:
+        found = do_create_bank(acting_user=None, organization=world[key], name="矩阵题库")
+        for n in range(2):
+            do_create_question(found, acting_user=None, kind="true_false", stem=f"矩阵判断题{n}", answer="对")
+    return found
+
+
+def exam_paper(world: World, key: str):
+    from decimal import Decimal
+
+    from dangjian.exams.models import Paper
+    from dangjian.exams.services import do_create_paper
+
+    found = Paper.objects.filter(organization=world[key], title="矩阵试卷").first()
+    if found is None:
+        rule = {"bank": exam_bank(world, key), "kind": "true_false", "count": 2, "points_each": Decimal(50)}
+        found = do_create_paper(
+            acting_user=None, organization=world[key], title="矩阵试卷", rules=[rule], seed=1
+        )
+    return found
+
+
+def open_exam_in(world: World, key: str):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dangjian.exams.models import Exam
+    from dangjian.exams.services import do_create_exam
+
+    found = Exam.objects.filter(organization=world[key], title="矩阵考试").first()
+    if found is None:
+        now = timezone.now()
+        found = do_create_exam(
+            acting_user=None,
+            organization=world[key],
+            title="矩阵考试",
+            paper=exam_paper(world, key),
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=7),
+            time_limit_minutes=60,
+            pass_mark=60,
+        )
+    return found
+
+
+def exam_attempt(world: World, key: str):
+    """The open answer sheet of the member of A1 (李四, login member_a1) or of B1 (赵六)."""
+    from dangjian.exams.models import Attempt
+    from dangjian.exams.services import do_start_attempt
+
+    member = world["li" if key == "a1" else "zhao"]
+    exam = open_exam_in(world, key)
+    return Attempt.objects.filter(exam=exam, member=member).first() or do_start_attempt(
+        exam, member=member, acting_user=None
+    )
+
+
+def question_import_file(world: World, key: str) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.exams.importing import template_bytes
+
+    return {"file": SimpleUploadedFile("试题.xlsx", template_bytes())}
+
+
+def _exam_kwargs(maker):
+    return {
+        "url_kwarg": "",
+        "more_kwargs": lambda w, k: {"pk": maker(w, k).pk},
+        "target": "a1",
+        "outside": "b1",
+    }
+
+
+BANK = _exam_kwargs(exam_bank)
+QUESTION = _exam_kwargs(lambda w, k: exam_bank(w, k).questions.first())
+PAPER = _exam_kwargs(exam_paper)
+EXAM = _exam_kwargs(open_exam_in)
+SHEET = _exam_kwargs(exam_attempt)
+SITTER = ("member_a1",)
+EXAM_VIEW = statuses(403, s200=VIEWERS)
+ENDPOINTS += [
+    Endpoint("exams:exam_list", statuses(200)),
+    Endpoint("exams:exam_add", EDIT),
+    Endpoint("exams:exam_detail", ORG_VIEW, **EXAM),
+    Endpoint(
+        "exams:exam_cancel",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=lambda w, k: {"reason": "试题有误"},
+        **EXAM,
+    ),
+    # Only a member registered in the exam's subtree starts it; a role holder is no examinee (403).
+    Endpoint("exams:exam_start", statuses(404, s403=VIEWERS, s302=SITTER), method="post", **EXAM),
+    Endpoint("exams:exam_results", EXAM_VIEW, **EXAM),
+    Endpoint("exams:exam_export", EXPORT, **EXAM),
+    Endpoint("exams:attempt_detail", ORG_VIEW, **SHEET),
+    # The sheet itself belongs to its member alone.
+    Endpoint("exams:attempt_take", statuses(404, s200=SITTER), **SHEET),
+    Endpoint(
+        "exams:attempt_take",
+        statuses(404, s302=SITTER),
+        method="post",
+        payload=lambda w, k: {"action": "save"},
+        **SHEET,
+    ),
+    Endpoint("exams:questionbank_list", EXAM_VIEW),
+    Endpoint("exams:questionbank_add", EDIT),
+    Endpoint("exams:questionbank_detail", EXAM_VIEW, **BANK),
+    Endpoint("exams:question_add", EDIT, **BANK),
+    Endpoint("exams:question_import", EDIT, **BANK),
+    Endpoint("exams:question_import_template", EDIT),
+    Endpoint("exams:question_edit", EDIT, **QUESTION),
+    Endpoint("exams:question_retire", statuses(403, s302=EDITORS), method="post", **QUESTION),
+    Endpoint("exams:paper_list", EXAM_VIEW),
+    Endpoint("exams:paper_add", EDIT),
+    Endpoint("exams:paper_detail", EXAM_VIEW, **PAPER),
+    Endpoint("exams:paper_print", EXAM_VIEW, **PAPER),
+    # API
+    Endpoint("exams-api:questionbank-list", EXAM_VIEW, api=True),
+    Endpoint("exams-api:questionbank-detail", EXAM_VIEW, api=True, **BANK),
+    Endpoint(
+        "exams-api:questionbank-import-questions",
+        statuses(403, s200=EDITORS),
+        api=True,
+        method="post",
+        payload=question_import_file,
+        multipart=True,
+        **BANK,
+    ),
+    Endpoint("exams-api:question-list", EXAM_VIEW, api=True),
+    Endpoint("exams-api:question-detail", EXAM_VIEW, api=True, **QUESTION),
+    Endpoint("exams-api:exam-list", statuses(200), api=True),
+    Endpoint("exams-api:exam-detail", ORG_VIEW, api=True, **EXAM),
+    Endpoint(
+        "exams-api:exam-start", statuses(404, s403=VIEWERS, s201=SITTER), api=True, method="post", **EXAM
+    ),
+    Endpoint("exams-api:exam-statistics", EXAM_VIEW, api=True, **EXAM),
+    Endpoint("exams-api:attempt-list", statuses(200), api=True),
+    Endpoint("exams-api:attempt-detail", ORG_VIEW, api=True, **SHEET),
+    Endpoint(
+        "exams-api:attempt-answer",
+        statuses(404, s200=SITTER),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"responses": {}},
+        **SHEET,
+    ),
+    Endpoint(
+        "exams-api:attempt-submit",
+        statuses(404, s200=SITTER),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"responses": {}},
+        **SHEET,
+    ),
+]
+NOT_SCOPED = NOT_SCOPED | {"exams-api:api-root"}
+
+
+def sit_county_exam(world: World) -> None:
+    """Sheets of 李四 (A1), 王五 (A2) and 赵六 (B1) for an exam set by the county."""
+    from dangjian.exams.models import Attempt
+    from dangjian.exams.services import do_start_attempt
+
+    exam = open_exam_in(world, "root")
+    for key in ("li", "wang", "zhao"):
+        if not Attempt.objects.filter(exam=exam, member=world[key]).exists():
+            do_start_attempt(exam, member=world[key], acting_user=None)
+
+
+def _api_sheet_members(response):
+    return [row["member"] for row in response.json()["results"]]
+
+
+SHEET_SETS = by_role(
+    county_admin=("li", "wang", "zhao"),
+    town_a_admin=("li", "wang"),
+    branch_a1_admin=("li",),
+    inspector_a=("li", "wang"),
+    sysadmin=("li", "wang", "zhao"),
+    member_a1=("li",),
+)
+LISTINGS += [Listing("exams-api:attempt-list", _api_sheet_members, SHEET_SETS, setup=sit_county_exam)]
