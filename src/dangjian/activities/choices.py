@@ -34,6 +34,21 @@ class Verdict(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", "不适用"
 
 
+class RuleMeasure(models.TextChoices):
+    """What a rule counts: activities of its type held by the organization, or a quota per member."""
+
+    ACTIVITIES = "activities", "组织生活次数"
+    STUDY_ITEMS = "study_items", "每名党员学习篇目数"
+    STUDY_HOURS = "study_hours", "每名党员学时"
+
+
+class MemberScope(models.TextChoices):
+    """Whose quota a per-member rule sets."""
+
+    ALL = "all", "全体党员"
+    LEADERS = "leaders", "书记和委员"
+
+
 class SpotCheckResult(models.TextChoices):
     PASSED = "passed", "合格"
     FAILED = "failed", "不合格"

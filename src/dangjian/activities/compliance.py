@@ -10,6 +10,7 @@ cell with the same classification, for the drill-down.
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -23,8 +24,33 @@ from dangjian.core.tree import ancestor_paths, subtree_q
 from dangjian.organizations.choices import OrganizationStatus
 from dangjian.organizations.models import Organization
 
-from .choices import PERIOD_MONTHS, Period, SpotCheckResult, Verdict
+from .choices import PERIOD_MONTHS, Period, RuleMeasure, SpotCheckResult, Verdict
 from .models import Activity, Rule, SpotCheck
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A per-member quota another app computes (e.g. the study app: items studied, 学时).
+
+    `count(path, first, last, rule)` returns {organization_id: (members who reached rule.min_count,
+    members the quota applies to)} for the organizations of the subtree at `path`, in a few queries."""
+
+    name: str
+    unit: str
+    count: Callable[[str, date, date, "Rule"], dict[int, tuple[int, int]]]
+
+
+MEASURES: dict[str, Measure] = {}
+
+
+def register_measure(name: str, unit: str, count) -> None:
+    """Called by the app that computes a measure (in its AppConfig.ready)."""
+    MEASURES[name] = Measure(name, unit, count)
+
+
+def measures() -> set[str]:
+    """The measures a rule may use: activities, and those registered."""
+    return {RuleMeasure.ACTIVITIES, *MEASURES}
 
 
 @dataclass(frozen=True)
@@ -140,6 +166,10 @@ class Cell:
         if self.verdict == Verdict.NOT_APPLICABLE:
             return self.not_applicable_because
         need = self.rule.min_count
+        if self.rule.measure != RuleMeasure.ACTIVITIES:
+            unit = MEASURES[self.rule.measure].unit if self.rule.measure in MEASURES else ""
+            short = f"{self.held}名党员中{self.held - self.counted}名未达到{need}{unit}"
+            return f"{short}，截止{self.window.end:%Y-%m-%d}" if self.verdict == Verdict.OPEN else short
         if self.verdict == Verdict.OPEN:
             return f"还需{need - self.counted}次，截止{self.window.end:%Y-%m-%d}"
         if self.held == 0:
@@ -502,6 +532,33 @@ class Plan:
         return block
 
 
+class MeasurePlan:
+    """A per-member quota rule: for each window, the members of each organization who reached it."""
+
+    def __init__(self, rule: Rule, spans: list[Window], targets: list, measure: Measure):
+        self.rule, self.block, self.measure = rule, Block(rule, spans, targets), measure
+
+    def decide(self, path: str, today: date) -> Block:
+        block, rule, n = self.block, self.rule, self.block.n
+        for w, window in enumerate(block.spans):
+            unmet, because = verdict_for(rule, None, window, 0, today)
+            if unmet == Verdict.NOT_APPLICABLE:
+                block.verdicts += [unmet] * n
+                block.window_because[w] = because
+                continue
+            counts = self.measure.count(path, window.start, min(window.end, today), rule)
+            base = w * n
+            for i, org_id in enumerate(block.org_ids):
+                reached, total = counts.get(org_id, (0, 0))
+                block.counted[base + i], block.held[base + i] = reached, total
+                if total == 0:
+                    block.verdicts.append(Verdict.NOT_APPLICABLE)
+                    block.because[base + i] = "无适用的党员"
+                else:
+                    block.verdicts.append(Verdict.MET if reached >= total else unmet)
+        return block
+
+
 def compute(root: Organization, first: date, last: date, *, today: date | None = None) -> Matrix:
     """The compliance matrix of `root`'s subtree for the months first..last (inclusive).
 
@@ -522,6 +579,15 @@ def compute(root: Organization, first: date, last: date, *, today: date | None =
     paths = [org.path for org in facts]
     targets = {rule.pk: targets_of(rule, facts, paths) for rule in rules}
     rules = [rule for rule in rules if targets[rule.pk]]
+    if not rules:
+        return matrix
+    for rule in rules:
+        if rule.measure != RuleMeasure.ACTIVITIES:
+            measure = MEASURES.get(rule.measure)
+            if measure is not None:  # a measure whose app is not installed counts nothing
+                plan = MeasurePlan(rule, spans[rule.pk], targets[rule.pk], measure)
+                matrix.blocks.append(plan.decide(root.path, today))
+    rules = [rule for rule in rules if rule.measure == RuleMeasure.ACTIVITIES]
     if not rules:
         return matrix
     minimums = sorted({r.min_attendance_rate for r in rules if r.min_attendance_rate is not None})

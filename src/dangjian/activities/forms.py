@@ -11,7 +11,15 @@ from dangjian.organizations.forms import DateInput
 from dangjian.organizations.models import Organization
 
 from .attachments import ACCEPTED_LABEL, EXTENSIONS, OPTIONAL_NOTE, max_bytes, max_per_activity, megabytes
-from .choices import AbsenceReason, AttachmentKind, AttendeeScope, Period, SpotCheckResult
+from .choices import (
+    AbsenceReason,
+    AttachmentKind,
+    AttendeeScope,
+    MemberScope,
+    Period,
+    RuleMeasure,
+    SpotCheckResult,
+)
 from .models import ActivityType
 from .querysets import members_of, theme_prefill
 from .services import ACTIVITY_FIELDS
@@ -219,8 +227,20 @@ class RuleForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     requires_committee = forms.BooleanField(label="仅适用于设委员会的组织", required=False)
+    measure = forms.ChoiceField(
+        label="计量",
+        choices=RuleMeasure.choices,
+        initial=RuleMeasure.ACTIVITIES,
+        required=False,
+        help_text="按每名党员计量（学习篇目、学时）时，活动类型选“集中学习”，不设固定日和出席率。",
+    )
+    member_scope = forms.ChoiceField(
+        label="适用党员", choices=MemberScope.choices, initial=MemberScope.ALL, required=False
+    )
     period = forms.ChoiceField(label="周期", choices=Period.choices)
-    min_count = forms.IntegerField(label="每周期至少次数", min_value=1, initial=1)
+    min_count = forms.IntegerField(
+        label="每周期至少次数", min_value=1, initial=1, help_text="按每名党员计量时为每人至少篇数或学时。"
+    )
     fixed_day = forms.IntegerField(
         label="固定日", min_value=1, max_value=28, required=False, help_text="如主题党日每月1日，填1。"
     )
@@ -236,6 +256,8 @@ class RuleForm(forms.Form):
         data = dict(self.cleaned_data)
         percent = data.pop("min_attendance_percent")
         data["min_attendance_rate"] = None if percent is None else (percent / 100).quantize(Decimal("0.001"))
+        data["measure"] = data.get("measure") or RuleMeasure.ACTIVITIES
+        data["member_scope"] = data.get("member_scope") or MemberScope.ALL
         return data
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from dangjian.core.models import OrgScopedModel, TimeStampedModel
 from dangjian.core.querysets import ScopedQuerySet
 
-from .choices import AbsenceReason, AttendeeScope, Period, SpotCheckResult
+from .choices import AbsenceReason, AttendeeScope, MemberScope, Period, RuleMeasure, SpotCheckResult
 
 
 class ActivityType(models.Model):
@@ -247,9 +247,22 @@ class Rule(TimeStampedModel):
         "适用单位类别", default=list, blank=True, help_text="留空为全部单位类别"
     )
     requires_committee = models.BooleanField("仅适用于设委员会的组织", default=False)
+    measure = models.CharField(
+        "计量",
+        max_length=20,
+        choices=RuleMeasure.choices,
+        default=RuleMeasure.ACTIVITIES,
+        help_text="组织生活次数，或每名党员的学习篇目数、学时",
+    )
+    member_scope = models.CharField(
+        "适用党员", max_length=10, choices=MemberScope.choices, default=MemberScope.ALL
+    )
     period = models.CharField("周期", max_length=10, choices=Period.choices)
     min_count = models.PositiveSmallIntegerField(
-        "每周期至少次数", default=1, validators=[MinValueValidator(1)]
+        "每周期至少次数",
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="按人计量时为每人至少篇数或学时",
     )
     fixed_day = models.PositiveSmallIntegerField(
         "固定日",

@@ -20,7 +20,17 @@ from dangjian.organizations.choices import OrganizationKind, UnitCategory
 from dangjian.organizations.models import Organization
 
 from .attachments import ActivityAttachment, inspect_upload, max_per_activity
-from .choices import PERIOD_MONTHS, AbsenceReason, AttachmentKind, AttendeeScope, Period, SpotCheckResult
+from .choices import (
+    PERIOD_MONTHS,
+    AbsenceReason,
+    AttachmentKind,
+    AttendeeScope,
+    MemberScope,
+    Period,
+    RuleMeasure,
+    SpotCheckResult,
+)
+from .compliance import measures as compliance_measures
 from .models import Activity, Attendance, Decision, Rule, SpotCheck
 
 ACTIVITY_FIELDS = [
@@ -332,6 +342,13 @@ def _check_rule_fields(rule: Rule) -> None:
         raise ValidationError({"tolerance_days": "未设定固定日时不能设置允许偏差。"})
     if rule.tolerance_days > MAX_TOLERANCE_DAYS:
         raise ValidationError({"tolerance_days": f"固定日允许偏差不能超过{MAX_TOLERANCE_DAYS}天。"})
+    if rule.measure != RuleMeasure.ACTIVITIES:
+        if rule.fixed_day or rule.min_attendance_rate is not None:
+            raise ValidationError({"measure": "按每名党员计量的制度不能设置固定日或最低出席率。"})
+        if rule.measure not in compliance_measures():
+            raise ValidationError({"measure": "该计量方式尚未启用（相应的学习模块未安装）。"})
+    elif rule.member_scope != MemberScope.ALL:
+        raise ValidationError({"member_scope": "只有按每名党员计量的制度才能限定适用党员。"})
 
 
 def _loosens(rule: Rule, above: Rule) -> bool:
@@ -353,12 +370,16 @@ def _loosens(rule: Rule, above: Rule) -> bool:
 
 
 def _rules_above(rule: Rule) -> list[Rule]:
-    """Active rules of the same activity type set above the owner (or national) that can apply to the
+    """Active rules of the same activity type and measure (and, for a per-member quota, the same members)
+    set above the owner (or national) that can apply to the
     same organizations at the same time: overlapping kinds, unit categories and validity."""
     ancestors = ancestor_paths(rule.owner.path) if rule.owner else []
-    above = Rule.objects.filter(activity_type=rule.activity_type, is_active=True).filter(
-        Q(owner__isnull=True) | Q(owner__path__in=ancestors)
-    )
+    above = Rule.objects.filter(
+        activity_type=rule.activity_type,
+        measure=rule.measure,
+        member_scope=rule.member_scope,
+        is_active=True,
+    ).filter(Q(owner__isnull=True) | Q(owner__path__in=ancestors))
     if rule.owner is None:
         above = above.exclude(pk=rule.pk)
     above = above.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=rule.valid_from))

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -554,3 +555,67 @@ def test_compute_issues_the_same_queries_for_a_larger_tree(world, first_of_month
     # Organizations, rules, one grouped query over the activities of every rule's type, and the
     # activities whose latest spot check failed.
     assert len(small) == len(large) == 4
+
+
+# Per-member quotas (a measure registered by another app) ------------------------------------------
+
+
+@pytest.fixture
+def hours_measure():
+    """A stand-in for the study app's 学时: A1 has two members, one reached the quota; A2 has none."""
+    calls = []
+
+    def count(path, first, last, rule):
+        calls.append((path, first, last, rule.min_count))
+        return {ORGS["a1"]: (1, 2), ORGS["a2"]: (0, 0)}
+
+    ORGS = {}
+    compliance.register_measure("study_hours", "学时", count)
+    yield ORGS, calls
+    compliance.MEASURES.pop("study_hours", None)
+
+
+def test_a_per_member_quota_is_met_only_when_every_member_reached_it(world, hours_measure):
+    orgs, calls = hours_measure
+    orgs.update(a1=world["a1"].pk, a2=world["a2"].pk)
+    rule = do_create_rule(
+        acting_user=None,
+        owner=world["town_a"],
+        name="党员每年学习不少于32学时",
+        activity_type=ActivityType.objects.get(code="study_session"),
+        organization_kinds=["branch"],
+        measure="study_hours",
+        period="year",
+        min_count=32,
+        valid_from=date(2024, 1, 1),
+        source="全国党员教育培训工作规划",
+    )
+    matrix = compliance.compute(world["town_a"], JAN, DEC, today=AFTER_2024)
+
+    a1, a2 = cell_of(matrix, world["a1"], rule, JAN), cell_of(matrix, world["a2"], rule, JAN)
+    assert (a1.verdict, a1.counted, a1.held, a1.reason) == (Verdict.MISSED, 1, 2, "2名党员中1名未达到32学时")
+    assert (a2.verdict, a2.reason) == (Verdict.NOT_APPLICABLE, "无适用的党员")
+    assert calls == [(world["town_a"].path, date(2024, 1, 1), date(2024, 12, 31), 32)]
+    open_year = compliance.compute(world["town_a"], JAN, DEC, today=date(2024, 6, 30))
+    assert cell_of(open_year, world["a1"], rule, JAN).verdict == Verdict.OPEN
+    assert calls[-1][2] == date(2024, 6, 30)  # counted up to today, not beyond
+
+
+def test_a_per_member_quota_needs_its_measure_and_no_fixed_day(world):
+    fields = {
+        "acting_user": None,
+        "owner": world["town_a"],
+        "name": "学时",
+        "activity_type": ActivityType.objects.get(code="study_session"),
+        "organization_kinds": ["branch"],
+        "period": "year",
+        "min_count": 32,
+        "valid_from": date(2024, 1, 1),
+        "source": "测试",
+    }
+    with pytest.raises(ValidationError) as raised:
+        do_create_rule(measure="study_hours", **fields)  # no app registered it here
+    assert raised.value.message_dict == {"measure": ["该计量方式尚未启用（相应的学习模块未安装）。"]}
+    with pytest.raises(ValidationError) as raised:
+        do_create_rule(measure="activities", member_scope="leaders", **fields)
+    assert raised.value.message_dict == {"member_scope": ["只有按每名党员计量的制度才能限定适用党员。"]}
