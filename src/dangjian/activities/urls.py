@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_attachments, views_checkin, views_compliance, views_mine
+from . import views, views_attachments, views_checkin, views_compliance, views_edit, views_mine
 
 app_name = "activities"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     path("<int:pk>/attendance/", views.AttendanceView.as_view(), name="activity_attendance"),
     path("<int:pk>/cancel/", views.ActivityCancelView.as_view(), name="activity_cancel"),
+    path("<int:pk>/edit/", views_edit.ActivityEditView.as_view(), name="activity_edit"),
     path("<int:pk>/spot-check/", views.SpotCheckCreateView.as_view(), name="spotcheck_add"),
     path("<int:pk>/attachments/", views_attachments.AttachmentAddView.as_view(), name="attachment_add"),
     path(

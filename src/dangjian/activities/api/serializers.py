@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from rest_framework import serializers
 
 from dangjian.accounts.scope import get_scope
@@ -8,6 +10,7 @@ from ..choices import AbsenceReason
 from ..member_view import own_rows, seen_as_member
 from ..models import Activity, ActivityType, Attendance, Decision, Rule, SpotCheck
 from ..querysets import members_of
+from ..services import FIXED_ACTIVITY_FIELDS, FIXED_ACTIVITY_MESSAGE
 
 
 class AttendanceSerializer(serializers.ModelSerializer):
@@ -34,6 +37,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
         fields = [
+            "id",
             "order",
             "text",
             "voted",
@@ -193,6 +197,54 @@ class ActivityCreateSerializer(serializers.Serializer):
         data = dict(self.validated_data)
         data["absent"] = {r["member"]: (r["absence_reason"], r["absence_note"]) for r in data.pop("absent")}
         return data
+
+
+class DecisionEditSerializer(serializers.Serializer):
+    """A line of `decisions` in a PATCH: with `id`, the fields given change that decision; without, a new
+    decision (`text` required). Decisions are never deleted."""
+
+    id = serializers.IntegerField(required=False, help_text="已有决议的ID；不填为新增决议")
+    text = serializers.CharField(required=False)
+    voted = serializers.BooleanField(required=False)
+    eligible = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    present_eligible = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    votes_for = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    votes_against = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    abstentions = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    written_for = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if "id" not in attrs and not attrs.get("text", "").strip():
+            raise serializers.ValidationError({"text": "新增决议须填写决议内容。"})
+        return attrs
+
+
+class ActivityUpdateSerializer(serializers.Serializer):
+    """修改: the fields given change; `version` (as read) is required, a stale one answers 409. The
+    organization, type and date cannot change (作废 and record again)."""
+
+    version = serializers.IntegerField(help_text="读取时的版本号；记录已被他人修改时返回409")
+    start_time = serializers.TimeField(required=False, allow_null=True)
+    end_time = serializers.TimeField(required=False, allow_null=True)
+    place = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    host = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False, allow_null=True)
+    recorder = serializers.PrimaryKeyRelatedField(
+        queryset=Member.objects.all(), required=False, allow_null=True
+    )
+    theme = serializers.CharField(max_length=200, required=False)
+    agenda = serializers.CharField(required=False, allow_blank=True)
+    minutes = serializers.CharField(required=False, allow_blank=True)
+    notice = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    decisions = DecisionEditSerializer(many=True, required=False)
+
+    def to_internal_value(self, data):
+        fixed = [name for name in FIXED_ACTIVITY_FIELDS if isinstance(data, Mapping) and name in data]
+        if fixed:
+            raise serializers.ValidationError(dict.fromkeys(fixed, [FIXED_ACTIVITY_MESSAGE]))
+        return super().to_internal_value(data)
+
+    def service_arguments(self) -> dict:
+        return dict(self.validated_data)
 
 
 class RuleSerializer(serializers.ModelSerializer):

@@ -22,13 +22,14 @@ from .serializers import (
     ActivityCreateSerializer,
     ActivityDetailSerializer,
     ActivitySerializer,
+    ActivityUpdateSerializer,
     ComplianceCellSerializer,
     RuleSerializer,
 )
 
 
 class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """组织生活: list (filter by organization subtree, type, dates), read with attendance, record."""
+    """组织生活: list (filter by organization subtree, type, dates), read with attendance, record, correct."""
 
     model = Activity
     serializer_class = ActivitySerializer
@@ -58,6 +59,19 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         )
         activity = with_details(Activity.objects.filter(pk=activity.pk)).get()
         return Response(ActivityDetailSerializer(activity).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ActivityUpdateSerializer, responses={200: ActivityDetailSerializer})
+    def partial_update(self, request, pk=None):
+        """修改: the activity's write-up and its decisions (edit by `id`, add without); `version` required,
+        409 when someone saved it since; 400 for a change of organization, type or date."""
+        activity = get_object_or_404(self.get_queryset(), pk=pk)
+        serializer = ActivityUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        call_service(
+            services.do_update_activity, activity, acting_user=request.user, **serializer.service_arguments()
+        )
+        activity = with_details(Activity.objects.filter(pk=activity.pk)).get()
+        return Response(ActivityDetailSerializer(activity, context={"request": request}).data)
 
 
 class RuleViewSet(mixins.ListModelMixin, ScopedViewSet):

@@ -128,7 +128,9 @@ def test_impossible_vote_numbers_are_form_errors(world, client_as):
     data = {**add_data(world), **vote_data(text="表彰", eligible=5, present_eligible=6, votes_for=9)}
     response = client_as("branch_a1_admin").post(reverse("activities:activity_add"), data)
     assert response.status_code == 200
-    assert response.context["votes"].forms[0].errors["present_eligible"] == ["实到人数不能多于应到人数。"]
+    assert response.context["votes"].forms[0].errors["present_eligible"] == [
+        "实到会有表决权党员不能多于应到会有表决权党员。"  # Decision.clean's message
+    ]
     assert Activity.objects.filter(theme="学习党章").exists() is False
 
 
