@@ -1,7 +1,10 @@
+import copy
 import secrets
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,9 +23,9 @@ from .choices import (
     RuleMeasure,
     SpotCheckResult,
 )
-from .models import ActivityType
+from .models import ActivityType, Decision
 from .querysets import members_of, theme_prefill
-from .services import ACTIVITY_FIELDS
+from .services import ACTIVITY_FIELDS, EDITABLE_ACTIVITY_FIELDS
 
 
 class TimeInput(forms.TimeInput):
@@ -125,15 +128,8 @@ class VoteForm(forms.Form):
         for name in ("eligible", "present_eligible", "votes_for"):
             if data.get(name) is None:
                 self.add_error(name, "表决事项须填写此项。")
-        if self.errors:
-            return data
-        n = {name: data.get(name) or 0 for name in self.COUNTS}
-        if n["present_eligible"] > n["eligible"]:
-            self.add_error("present_eligible", "实到人数不能多于应到人数。")
-        if n["votes_for"] + n["votes_against"] + n["abstentions"] > n["present_eligible"]:
-            self.add_error("votes_for", "赞成、反对、弃权合计不能多于实到会有表决权党员。")
-        if n["written_for"] > n["eligible"] - n["present_eligible"]:
-            self.add_error("written_for", "书面意见只能来自未到会的有表决权党员。")
+        if not self.errors:
+            check_vote(self, Decision(voted=True, **{name: data.get(name) for name in self.COUNTS}))
         return data
 
     def decision(self) -> dict | None:
@@ -144,6 +140,14 @@ class VoteForm(forms.Form):
 
 
 VoteFormSet = forms.formset_factory(VoteForm, extra=2, max_num=20)
+
+
+def check_vote(form, decision: Decision) -> None:
+    """The vote checks of `Decision.clean` (impossible numbers), as errors on the form's fields."""
+    try:
+        decision.clean()
+    except ValidationError as error:
+        form.add_error(None, error)
 
 
 class AttendanceForm(forms.Form):
@@ -195,6 +199,85 @@ class AttendanceForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label="作废原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# Correcting a recorded activity (修改) ----------------------------------------------------------------
+
+
+class ActivityEditForm(forms.Form):
+    """What a correction may change (the organization, type and date may not: see the service)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            {name: copy.deepcopy(ActivityForm.base_fields[name]) for name in EDITABLE_ACTIVITY_FIELDS}
+        )
+        # The members the create form offers, and whoever was chosen then (they may have moved since).
+        chosen = [pk for pk in (activity.host_id, activity.recorder_id) if pk]
+        offered = Member.objects.filter(
+            Q(pk__in=members_of(activity.organization).values("pk")) | Q(pk__in=chosen)
+        ).order_by("name_pinyin")
+        for name in ("host", "recorder"):
+            self.fields[name].queryset = offered
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EDITABLE_ACTIVITY_FIELDS}
+
+
+class DecisionForm(forms.Form):
+    """One decision of the activity (an existing one keeps its hidden id; a blank extra line adds none)."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(label="决议内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    voted = forms.BooleanField(label="经表决", required=False)
+    eligible = forms.IntegerField(label="应到会有表决权党员", min_value=0, required=False)
+    present_eligible = forms.IntegerField(label="实到会有表决权党员", min_value=0, required=False)
+    votes_for = forms.IntegerField(label="赞成", min_value=0, required=False)
+    votes_against = forms.IntegerField(label="反对", min_value=0, required=False)
+    abstentions = forms.IntegerField(label="弃权", min_value=0, required=False)
+    written_for = forms.IntegerField(label="书面意见赞成", min_value=0, required=False)
+
+    COUNTS = VoteForm.COUNTS
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text", "").strip():
+            if data.get("id") or data.get("voted") or any(data.get(n) is not None for n in self.COUNTS):
+                self.add_error("text", "请填写决议内容（决议不能删除，有误的请改正内容）。")
+            return data
+        counts = {name: data.get(name) for name in self.COUNTS}
+        if not data.get("voted"):
+            if any(value is not None for value in counts.values()):
+                self.add_error("voted", "填写了表决票数的，请勾选“经表决”。")
+            return data
+        for name in ("eligible", "present_eligible", "votes_for"):
+            if counts[name] is None:
+                self.add_error(name, "表决事项须填写此项。")
+        if not self.errors:
+            check_vote(self, Decision(voted=True, **counts))
+        return data
+
+    def line(self) -> dict | None:
+        """The decision for `do_update_activity` (None for a blank extra line)."""
+        data = getattr(self, "cleaned_data", None) or {}
+        if not data.get("text", "").strip():
+            return None
+        fields = {name: data.get(name) for name in ("text", "voted", *self.COUNTS)}
+        fields["text"] = fields["text"].strip()
+        return {"id": data["id"], **fields} if data.get("id") else fields
+
+
+DecisionFormSet = forms.formset_factory(DecisionForm, extra=2, max_num=50)
+
+
+def decision_initial(activity) -> list[dict]:
+    """The activity's decisions as the formset's initial lines."""
+    return [
+        {"id": d.pk, "text": d.text, "voted": d.voted, **{name: getattr(d, name) for name in VoteForm.COUNTS}}
+        for d in activity.decisions.order_by("order", "pk")
+    ]
 
 
 class SheetForm(forms.Form):

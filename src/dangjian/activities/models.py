@@ -198,6 +198,27 @@ class Decision(TimeStampedModel):
     def __str__(self):
         return self.text[:40]
 
+    @property
+    def organization(self):
+        """The activity's organization (the audit trail files the decision's events under it)."""
+        return self.activity.organization
+
+    def clean(self):
+        """Numbers a vote cannot have. A vote that fails the quorum or the majority is kept and flagged
+        (`vote_problems`), never refused: the record must say what the meeting did."""
+        if not self.voted:
+            return
+        if None in (self.eligible, self.present_eligible, self.votes_for):
+            raise ValidationError("经表决的决议须填写应到会、实到会有表决权党员人数和赞成票数。")
+        eligible, present = self.eligible, self.present_eligible
+        if present > eligible:
+            raise ValidationError({"present_eligible": "实到会有表决权党员不能多于应到会有表决权党员。"})
+        cast = self.votes_for + (self.votes_against or 0) + (self.abstentions or 0)
+        if cast > present:
+            raise ValidationError({"votes_for": "赞成、反对、弃权票数之和不能多于实到会有表决权党员人数。"})
+        if (self.written_for or 0) > eligible - present:
+            raise ValidationError({"written_for": "书面意见只能来自未到会的有表决权党员。"})
+
     def vote_problems(self) -> list[str]:
         """The quorum and majority rules (支部工作条例 art.11; 发展党员细则 art.20–21) this vote breaks."""
         if not self.voted:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dangjian.accounts.scope import get_scope, require
 from dangjian.audit import services as audit
+from dangjian.core.exceptions import StaleRecordError
 from dangjian.core.tree import ancestor_paths, subtree_q
 from dangjian.members.choices import ACTIVE_STATUSES, COMMITTEE_TITLES, LEAVING_STATUSES
 from dangjian.members.models import Member, Position, Transfer
@@ -32,6 +33,7 @@ from .choices import (
 )
 from .compliance import measures as compliance_measures
 from .models import Activity, Attendance, Decision, Rule, SpotCheck
+from .querysets import members_of
 
 ACTIVITY_FIELDS = [
     "organization",
@@ -122,23 +124,6 @@ def _lock(activity: Activity) -> Activity:
     return activity
 
 
-def _check_vote(decision: Decision) -> None:
-    """Numbers a vote cannot have. A vote that fails the quorum or the majority is kept and flagged
-    (`Decision.vote_problems`), never refused: the record must say what the meeting did."""
-    if not decision.voted:
-        return
-    if None in (decision.eligible, decision.present_eligible, decision.votes_for):
-        raise ValidationError("经表决的决议须填写应到会、实到会有表决权党员人数和赞成票数。")
-    eligible, present = decision.eligible, decision.present_eligible
-    if present > eligible:
-        raise ValidationError("实到会有表决权党员不能多于应到会有表决权党员。")
-    cast = decision.votes_for + (decision.votes_against or 0) + (decision.abstentions or 0)
-    if cast > present:
-        raise ValidationError("赞成、反对、弃权票数之和不能多于实到会有表决权党员人数。")
-    if (decision.written_for or 0) > eligible - present:
-        raise ValidationError("书面意见只能来自未到会的有表决权党员。")
-
-
 # Activities ----------------------------------------------------------------------------------------
 
 
@@ -182,8 +167,7 @@ def do_record_activity(
     Attendance.objects.bulk_create(rows)  # audit-exempt: the activity's create event below counts them
     for order, decision in enumerate(decisions or [], 1):
         item = Decision(activity=activity, order=order, **decision)
-        item.full_clean()
-        _check_vote(item)
+        item.full_clean()  # Decision.clean refuses impossible vote numbers
         item.save()
     _refresh_counts(activity)
     message = f"应到{activity.expected_count}人，实到{activity.present_count}人"
@@ -200,6 +184,105 @@ def _named_members(organization, member_ids) -> list[Member]:
     if len(members) != len(ids):
         raise ValidationError({"attendee_ids": "参加人员须为本组织（含下级）的在册党员。"})
     return members
+
+
+# What a correction may change. The organization, the type and the date decide who was expected and
+# which rule period the activity counts for: a wrong one is put right by 作废 and recording again.
+FIXED_ACTIVITY_FIELDS = ("organization", "activity_type", "held_on")
+EDITABLE_ACTIVITY_FIELDS = [name for name in ACTIVITY_FIELDS if name not in FIXED_ACTIVITY_FIELDS]
+FIXED_ACTIVITY_MESSAGE = "日期、类型或组织有误的，请作废后重新登记。"
+DECISION_FIELDS = [
+    "text",
+    "voted",
+    "eligible",
+    "present_eligible",
+    "votes_for",
+    "votes_against",
+    "abstentions",
+    "written_for",
+]
+
+
+@transaction.atomic
+def do_update_activity(
+    activity: Activity, *, acting_user, version: int, decisions=None, **fields
+) -> Activity:
+    """修改: correct what was written up about an activity (times, place, host, theme, minutes…) and its
+    decisions, all or nothing; refused if someone else saved the activity since `version`.
+
+    `decisions` holds Decision fields per line: with an `id`, the fields given change that decision of
+    this activity; without, a new decision is added after the others. Decisions are never deleted.
+    """
+    require(acting_user, activity.organization)
+    fixed = [name for name in FIXED_ACTIVITY_FIELDS if name in fields]
+    if fixed:
+        raise ValidationError(dict.fromkeys(fixed, FIXED_ACTIVITY_MESSAGE))
+    if set(fields) - set(EDITABLE_ACTIVITY_FIELDS):
+        raise ValueError(f"fields not editable here: {sorted(set(fields) - set(EDITABLE_ACTIVITY_FIELDS))}")
+    _lock(activity)
+    if activity.is_cancelled:
+        raise ValidationError("该活动已作废，不能修改。")
+    if activity.version != version:
+        raise StaleRecordError("该活动记录已被他人修改，请刷新页面后重新编辑。")
+    before = audit.snapshot(activity)
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    _check_hosts(activity, before)
+    activity.full_clean()
+    edited, added = _update_decisions(activity, decisions or [], acting_user=acting_user)
+    if audit.diff(before, audit.snapshot(activity)) or edited or added:
+        activity.version += 1
+        activity.save()
+        summary = "；".join(
+            text for count, text in ((edited, f"修改决议{edited}项"), (added, f"新增决议{added}项")) if count
+        )
+        audit.record_update(activity, before, acting_user=acting_user, message=summary)
+    return activity
+
+
+def _check_hosts(activity: Activity, before: dict) -> None:
+    """A newly chosen host or recorder must be one the form would offer (members_of the organization);
+    one chosen earlier who has since moved away stays."""
+    for name in ("host", "recorder"):
+        member_id = getattr(activity, f"{name}_id")
+        if member_id is None or str(member_id) == before[name]:
+            continue
+        if not members_of(activity.organization).filter(pk=member_id).exists():
+            raise ValidationError({name: "须为该党组织的党员。"})
+
+
+def _update_decisions(activity: Activity, lines, *, acting_user) -> tuple[int, int]:
+    """Apply the decision lines of `do_update_activity`; (how many changed, how many added)."""
+    existing = {d.pk: d for d in activity.decisions.all()}
+    seen, edited, added = set(), 0, 0
+    order = max((d.order for d in existing.values()), default=0)
+    where = f"活动：{activity}"
+    for line in lines:
+        line = dict(line)
+        if set(line) - {"id", *DECISION_FIELDS}:
+            raise ValueError(f"not decision fields: {sorted(set(line) - {'id', *DECISION_FIELDS})}")
+        pk = line.pop("id", None)
+        if pk is None:
+            order += 1
+            decision = Decision(activity=activity, order=order, **line)
+            decision.full_clean()  # Decision.clean refuses impossible vote numbers
+            decision.save()
+            audit.record_create(decision, acting_user=acting_user, message=where)
+            added += 1
+            continue
+        decision = existing.get(int(pk))
+        if decision is None or decision.pk in seen:
+            raise ValidationError({"decisions": "决议有误：不是本次活动的决议，或重复提交。"})
+        seen.add(decision.pk)
+        before = audit.snapshot(decision)
+        for name, value in line.items():
+            setattr(decision, name, value)
+        decision.full_clean()
+        if audit.diff(before, audit.snapshot(decision)):
+            decision.save()
+            audit.record_update(decision, before, acting_user=acting_user, message=where)
+            edited += 1
+    return edited, added
 
 
 @transaction.atomic

@@ -368,6 +368,18 @@ def new_activity(world: World, key: str, *, api: bool = False) -> dict:
     return data if api else {**data, "vote-TOTAL_FORMS": "0", "vote-INITIAL_FORMS": "0"}
 
 
+def activity_edit(world: World, key: str) -> dict:
+    """A correction of the matrix activity (its place), with an empty decisions formset."""
+    activity = activity_in(world, key)
+    return {
+        "version": activity.version,
+        "theme": MATRIX_THEME,
+        "place": "党群服务中心",
+        "decision-TOTAL_FORMS": "0",
+        "decision-INITIAL_FORMS": "0",
+    }
+
+
 def new_rule(world: World, key: str) -> dict:
     from dangjian.activities.models import ActivityType
 
@@ -454,6 +466,15 @@ ENDPOINTS += [
         payload=lambda world, key: {"reason": "重复登记"},
         **ACTIVITY,
     ),
+    # 修改: the write-up and the decisions, for whoever may change the activity.
+    Endpoint("activities:activity_edit", EDIT, **ACTIVITY),
+    Endpoint(
+        "activities:activity_edit",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=activity_edit,
+        **ACTIVITY,
+    ),
     Endpoint(
         "activities:spotcheck_add",
         statuses(403, s302=TREE_MANAGERS),
@@ -496,6 +517,14 @@ ENDPOINTS += [
         **ORG,
     ),
     Endpoint("activities-api:activity-detail", ORG_VIEW, api=True, **ACTIVITY),
+    Endpoint(
+        "activities-api:activity-detail",
+        EDIT,
+        api=True,
+        method="patch",
+        payload=lambda world, key: {"version": activity_in(world, key).version, "place": "党群服务中心"},
+        **ACTIVITY,
+    ),
     Endpoint("activities-api:rule-list", statuses(200), api=True),
     Endpoint("activities-api:compliance-list", GRANT_VIEW, api=True),
 ]
