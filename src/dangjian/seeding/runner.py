@@ -18,6 +18,7 @@ from dangjian.organizations.models import Organization
 
 from .activities import Life, create_town_rule, first_town, plan_life
 from .builders import city_counties, county_plan, rng_for
+from .exams import seed_exams
 from .people import add_years
 from .plan import OrgNode
 from .users import Login, create_demo_users
@@ -114,6 +115,7 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
     )
     if demo:
         result.logins = create_demo_users(plan, today)
+        log(seed_exams(plan, today, result.seed))
         _fail_spot_check(life)
         log("供“组织生活合规”演示的缺漏：")
         for line in life.gaps:
