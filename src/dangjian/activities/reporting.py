@@ -189,6 +189,55 @@ def by_child(matrix, target, visible: set[int]) -> list[ChildSummary]:
     return list(summaries.values())
 
 
+def cells_of(matrix, organization_id: int) -> list:
+    """Every cell of one organization (from the flat lists)."""
+    cells = []
+    for block in matrix.blocks:
+        i = block.position.get(organization_id)
+        if i is not None:
+            cells += [block.cell_of(i, w) for w in range(len(block.spans))]
+    return cells
+
+
+@dataclass
+class RuleSummary:
+    """One rule's period: how many organizations have each verdict."""
+
+    rule: object
+    window: object
+    days_left: int
+    met: int = 0
+    open: int = 0
+    missed: int = 0
+
+
+def due_summary(matrix, visible: set[int], today: date) -> list[RuleSummary]:
+    """For each rule and period of the matrix, the visible organizations met / still open / missed."""
+    summaries = []
+    for block in matrix.blocks:
+        n = block.n
+        shown = _entries(block, visible)
+        if not shown:
+            continue
+        for w, window in enumerate(block.spans):
+            summary = RuleSummary(block.rule, window, (window.end - today).days)
+            for i in shown:
+                verdict = block.verdicts[w * n + i]
+                if verdict == Verdict.MET:
+                    summary.met += 1
+                elif verdict == Verdict.OPEN:
+                    summary.open += 1
+                elif verdict == Verdict.MISSED:
+                    summary.missed += 1
+            if summary.met or summary.open or summary.missed:
+                summaries.append(summary)
+    summaries.sort(key=lambda s: (-s.open, PERIOD_ORDER.get(s.rule.period, 9), s.rule.pk))
+    return summaries
+
+
+PERIOD_ORDER = {Period.MONTH: 0, Period.QUARTER: 1, Period.HALF_YEAR: 2, Period.YEAR: 3}
+
+
 @dataclass
 class DueItem:
     """A rule's current period for one organization, with the days left in it."""

@@ -22,6 +22,8 @@ from .views import GrantRequiredMixin, OrganizationPageMixin
 
 # How many of the user's organizations the 待办 page computes at once.
 DUE_ORGANIZATIONS = 10
+# Above this many organizations in a subtree, the 待办 page sums the branches up instead of listing them.
+DUE_LIST_ORGANIZATIONS = 200
 FIRST_YEAR = 2018  # the 支部工作条例 came into force on 2018-10-28
 
 
@@ -57,9 +59,15 @@ class DueView(GrantRequiredMixin, LoginRequiredMixin, TemplateView):
         sections = []
         for org in orgs:
             matrix = compliance.compute(org, today, today, today=today)
-            cells = reporting.visible_cells(matrix, scope)
+            visible = reporting.visible_ids(matrix, scope)
+            if len(visible) > DUE_LIST_ORGANIZATIONS:
+                # A committee over many branches: its own items, and each rule summed up below it.
+                cells = reporting.cells_of(matrix, org.pk)
+                summary = reporting.due_summary(matrix, visible - {org.pk}, today)
+            else:
+                cells, summary = reporting.visible_cells(matrix, scope), None
             groups = reporting.due_items(matrix, cells, today)
-            sections.append((org, groups, scope.covers(org.path, "change")))
+            sections.append((org, groups, scope.covers(org.path, "change"), summary))
         context.update(sections=sections, today=today, nav="compliance")
         return context
 

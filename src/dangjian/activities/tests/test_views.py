@@ -245,7 +245,7 @@ def theme_day_rule() -> Rule:
 
 def test_due_page_shows_this_month_and_quarter_with_days_left(world, client_as):
     response = client_as("branch_a1_admin").get(reverse("activities:compliance_due"))
-    [(org, groups, can_change)] = response.context["sections"]
+    [(org, groups, can_change, summary)] = response.context["sections"]
     assert org == world["a1"] and can_change is True
     month = {item.cell.rule.name: item for item in groups["本月"] if item.cell.organization_id == org.pk}
     today = timezone.localdate()
@@ -257,10 +257,25 @@ def test_due_page_shows_this_month_and_quarter_with_days_left(world, client_as):
     assert f"<strong>{theme_day.days_left}</strong>天" in html
 
 
+def test_due_page_of_a_large_committee_sums_its_branches_up(world, client_as, monkeypatch):
+    from dangjian.activities import views_compliance
+
+    monkeypatch.setattr(views_compliance, "DUE_LIST_ORGANIZATIONS", 2)
+    record(world, "a1", "theme_day", timezone.localdate())
+    response = client_as("county_admin").get(reverse("activities:compliance_due"))
+    [(org, groups, _, summary)] = response.context["sections"]
+    assert org == world["root"]
+    # Only the committee's own items are listed; its branches are counted per rule.
+    assert {item.cell.organization_id for items in groups.values() for item in items} <= {org.pk}
+    theme_day = next(row for row in summary if row.rule == theme_day_rule())
+    assert (theme_day.met, theme_day.open + theme_day.missed) == (1, 2)  # A1 held it; A2 and B1 not yet
+    assert "查看各组织" in response.content.decode()
+
+
 def test_due_page_counts_an_activity_at_once(world, client_as):
     record(world, "a1", "theme_day")
     response = client_as("branch_a1_admin").get(reverse("activities:compliance_due"))
-    [(_, groups, _)] = response.context["sections"]
+    [(_, groups, _, _)] = response.context["sections"]
     [item] = [i for i in groups["本月"] if i.cell.rule.name == "每月开展1次主题党日"]
     assert item.cell.verdict == "met"
 
