@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dangjian.activities",
     "dangjian.study",
     "dangjian.exams",
+    "dangjian.originality",
     "dangjian.seeding",
 ]
 

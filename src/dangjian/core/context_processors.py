@@ -5,6 +5,8 @@ from django.urls import reverse
 from dangjian.accounts.choices import RoleChoices
 from dangjian.accounts.scope import get_scope
 
+CHECKER_ROLES = (RoleChoices.ORG_ADMIN, RoleChoices.BRANCH_ADMIN, RoleChoices.INSPECTOR)
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -34,6 +36,10 @@ def navigation(request):
         items.append({"key": "mine", "label": "我的组织生活", "url": reverse("activities:my_activities")})
     if scope.allows("view") or scope.member_ids:
         items.append({"key": "exams", "label": "考试", "url": reverse("exams:exam_list")})
+    # 雷同检测 reads notes for review: committees, branch admins and inspectors (originality.access)
+    grants = list(user.grants.current())
+    if {g.role for g in grants} & set(CHECKER_ROLES):
+        items.append({"key": "originality", "label": "雷同检测", "url": reverse("originality:check_list")})
     if scope.allows("manage_users"):
         items.append({"key": "users", "label": "账号管理", "url": reverse("accounts:user_list")})
     if scope.allows("audit"):
@@ -41,5 +47,5 @@ def navigation(request):
     if scope.allows("view"):
         items.append({"key": "api", "label": "接口文档", "url": reverse("api-docs")})
     labels = dict(RoleChoices.choices)
-    roles = sorted({labels[g.role] for g in user.grants.current()})
+    roles = sorted({labels[g.role] for g in grants})
     return {"navigation": items, "role_labels": roles or ["无授权"]}

@@ -986,3 +986,116 @@ SHEET_SETS = by_role(
     member_a1=("li",),
 )
 LISTINGS += [Listing("exams-api:attempt-list", _api_sheet_members, SHEET_SETS, setup=sit_county_exam)]
+
+
+# originality check (雷同检测, issue #4: originality.views, originality.api). A check of the world key's
+# organization is run on first use (A1 in scope, B1 outside); for a pair, two copies of one reflection
+# are written there first. Checks read notes for review: committees, branch admins and inspectors; a
+# 系统管理员 keeps the reference corpus but reads no notes; a 党员 sees no check.
+NOT_SCOPED = NOT_SCOPED | {"originality-api:api-root"}
+CHECKERS = ("county_admin", "town_a_admin", "branch_a1_admin", "inspector_a")
+CHECKER_VIEW = statuses(403, s200=CHECKERS)
+ORIGINALITY_TEXT = (
+    "通过这次集中学习，我深刻认识到加强理论武装的重要性，要把学习成果转化为推动工作的实际行动，"
+    "严格执行三会一课制度，认真开展主题党日活动，切实发挥党员先锋模范作用，为群众办实事解难题。"
+)
+
+
+def originality_check(world: World, key: str):
+    from dangjian.originality.models import OriginalityCheck
+    from dangjian.originality.services import do_run_check
+
+    found = OriginalityCheck.objects.filter(organization=world[key]).first()
+    if found is None:
+        found = do_run_check(
+            acting_user=None, organization=world[key], start=date(2025, 1, 1), end=date(2025, 12, 31)
+        )
+    return found
+
+
+def originality_pair(world: World, key: str) -> dict:
+    from dangjian.originality.models import SimilarPair
+    from dangjian.originality.services import do_run_check
+    from dangjian.study.services import do_write_note
+
+    found = SimilarPair.objects.filter(check_run__organization=world[key]).first()
+    if found is None:
+        member = world[{"a1": "li", "b1": "zhao"}[key]]
+        for title in ("学习体会", "学习体会（二）"):
+            do_write_note(
+                acting_user=None,
+                member=member,
+                kind="reflection",
+                title=title,
+                text=ORIGINALITY_TEXT,
+                written_on=date(2025, 6, 1),
+            )
+        check = do_run_check(
+            acting_user=None, organization=world[key], start=date(2025, 1, 1), end=date(2025, 12, 31)
+        )
+        found = check.pairs.get()
+    return {"pk": found.pk}
+
+
+def reference_text(world: World, key: str) -> dict:
+    from dangjian.originality.models import ReferenceText
+    from dangjian.originality.services import do_add_reference_text
+
+    found = ReferenceText.objects.filter(organization=world[key]).first()
+    if found is None:
+        found = do_add_reference_text(
+            acting_user=None, organization=world[key], title="心得体会范文", text=ORIGINALITY_TEXT
+        )
+    return {"pk": found.pk}
+
+
+def new_originality_check(world: World, key: str) -> dict:
+    return {"organization": world[key].pk, "start": "2025-01-01", "end": "2025-12-31", "kind": ""}
+
+
+ORIGINALITY_CHECK = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": originality_check(w, k).pk},
+}
+ORIGINALITY_PAIR = {"target": "a1", "outside": "b1", "url_kwarg": "", "more_kwargs": originality_pair}
+REFERENCE = {"target": "a1", "outside": "b1", "url_kwarg": "", "more_kwargs": reference_text}
+ENDPOINTS += [
+    Endpoint("originality:check_list", CHECKER_VIEW),
+    Endpoint("originality:check_run", statuses(403, s302=CHECKERS)),
+    Endpoint(
+        "originality:check_run",
+        statuses(403, s302=CHECKERS),
+        method="post",
+        payload=new_originality_check,
+        url_kwarg="",
+        target="a1",
+        outside="b1",
+    ),
+    Endpoint("originality:check_detail", CHECKER_VIEW, **ORIGINALITY_CHECK),
+    Endpoint("originality:pair_detail", CHECKER_VIEW, **ORIGINALITY_PAIR),
+    Endpoint("originality:referencetext_list", statuses(403, s200=(*CHECKERS, "sysadmin"))),
+    Endpoint("originality:referencetext_import", statuses(403, s200=("sysadmin",))),
+    Endpoint("originality:referencetext_detail", statuses(403, s200=(*CHECKERS, "sysadmin")), **REFERENCE),
+    Endpoint(
+        "originality:referencetext_withdraw",
+        statuses(403, s302=("sysadmin",)),
+        method="post",
+        payload=lambda world, key: {"reason": "内容过时"},
+        **REFERENCE,
+    ),
+    Endpoint("originality-api:check-list", CHECKER_VIEW, api=True),
+    Endpoint(
+        "originality-api:check-list",
+        statuses(403, s201=CHECKERS),
+        api=True,
+        method="post",
+        payload=new_originality_check,
+        url_kwarg="",
+        target="a1",
+        outside="b1",
+    ),
+    Endpoint("originality-api:check-detail", CHECKER_VIEW, api=True, **ORIGINALITY_CHECK),
+    Endpoint("originality-api:check-pairs", CHECKER_VIEW, api=True, **ORIGINALITY_CHECK),
+]
