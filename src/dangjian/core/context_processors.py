@@ -20,6 +20,8 @@ def navigation(request):
             {"key": "members", "label": "党员名册", "url": reverse("members:member_list")},
             {"key": "activities", "label": "组织生活", "url": reverse("activities:activity_list")},
         ]
+    if scope.allows("view") or scope.member_ids:
+        items.append({"key": "study", "label": "学习", "url": reverse("study:index")})
     if scope.allows("change"):
         items += [
             {"key": "compliance", "label": "合规情况", "url": reverse("activities:compliance_index")},

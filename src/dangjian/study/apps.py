@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class StudyConfig(AppConfig):
     name = "dangjian.study"
     verbose_name = "学习培训"
+
+    def ready(self):
+        from . import quotas
+
+        quotas.register()  # the per-member quotas (学时、篇目) become rule measures of the compliance engine

@@ -96,6 +96,14 @@ def assigned_items(member, year: int) -> list[StudyItem]:
     return [item for item, a in zip(items, assignables(items), strict=True) if a.applies(path, group, cadre)]
 
 
+def members_assigned(item: StudyItem, members) -> list[int]:
+    """Ids of `members` (a queryset) who must study `item` (two queries)."""
+    (rule,) = assignables([item])
+    rows = list(members.values_list("pk", "organization__path", "party_group_id"))
+    cadres = cadre_ids(members) if item.audience == Audience.LEADING_CADRES else set()
+    return [pk for pk, path, group in rows if rule.applies(path, group, pk in cadres)]
+
+
 def rate(done: int, assigned: int) -> float | None:
     return done / assigned if assigned else None
 

@@ -144,7 +144,7 @@ def subtree_totals(
     child of `organization` that holds them (by path), in Python.
     """
     if children is None:
-        children = list(organization.get_children())
+        children = list(Organization.objects.get_children(organization))
     orgs = Organization.objects.filter(subtree_q(organization.path))
     paths = dict(orgs.values_list("pk", "path"))
     width = len(organization.path) + 4

@@ -1099,3 +1099,351 @@ ENDPOINTS += [
     Endpoint("originality-api:check-detail", CHECKER_VIEW, api=True, **ORIGINALITY_CHECK),
     Endpoint("originality-api:check-pairs", CHECKER_VIEW, api=True, **ORIGINALITY_CHECK),
 ]
+
+
+# study (issue #4): plans and items, completions, courses, notes and reviews (study.views*, study.api). One
+# published plan (with one item), one course (a session of 8 学时, the key's branch member enrolled and
+# present: a certificate to download) and one note are made on first use for the world key: A1 (李四, the
+# login of member_a1) in scope, B1 (赵六) outside. A 党员 reads their own branch's plans, items, notes and
+# certificate, and writes their own completions and notes; the study pages of an organization need a grant.
+NOT_SCOPED = NOT_SCOPED | {"study-api:api-root"}
+STUDY_MEMBER = {"a1": "li", "b1": "zhao"}
+
+
+def study_plan(world: World, key: str):
+    from dangjian.study import services
+    from dangjian.study.models import StudyPlan
+
+    found = StudyPlan.objects.filter(organization=world[key], title="矩阵学习计划").first()
+    if found is None:
+        found = services.do_create_plan(
+            acting_user=None, organization=world[key], year=2025, title="矩阵学习计划"
+        )
+        services.do_add_item(found, acting_user=None, title="学习党章", due_on=date(2025, 6, 30))
+        services.do_publish_plan(found, acting_user=None)
+    return found
+
+
+def study_course(world: World, key: str):
+    from decimal import Decimal
+
+    from dangjian.study import services
+    from dangjian.study.models import Course
+
+    found = Course.objects.filter(organization=world[key]).first()
+    if found is None:
+        found = services.do_create_course(
+            acting_user=None,
+            organization=world[key],
+            name="矩阵冬训",
+            kind="winter_training",
+            starts_on=date(2025, 1, 6),
+            ends_on=date(2025, 1, 10),
+            required_hours=Decimal("8"),
+        )
+        session = services.do_add_session(
+            found, acting_user=None, held_on=date(2025, 1, 6), title="第一讲", hours=Decimal("8")
+        )
+        services.do_enroll_members(found, [world[STUDY_MEMBER[key]]], acting_user=None)
+        services.do_record_session_attendance(session, acting_user=None)
+    return found
+
+
+def study_note(world: World, key: str):
+    from dangjian.study import services
+    from dangjian.study.models import Note
+
+    member = world[STUDY_MEMBER[key]]
+    found = Note.objects.filter(member=member).first()
+    if found is None:
+        found = services.do_write_note(
+            acting_user=None, member=member, kind="reflection", title="心得", text="学习体会"
+        )
+    return found
+
+
+def study_notes(world: World) -> None:
+    for key in ("a1", "b1"):
+        study_note(world, key)
+    study_note_of(world, "wang")
+
+
+def study_note_of(world: World, member: str):
+    from dangjian.study import services
+
+    return services.do_write_note(
+        acting_user=None, member=world[member], kind="study_note", title="笔记", text="笔记"
+    )
+
+
+def _study(maker):
+    return lambda world, key: {"pk": maker(world, key).pk}
+
+
+def _study_session(world, key):
+    return {"pk": study_course(world, key).sessions.get().pk}
+
+
+def _study_enrollment(world, key):
+    return {"pk": study_course(world, key).enrollments.get().pk}
+
+
+def _today(world, key) -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+STUDY_PLAN = {"target": "a1", "outside": "b1", "url_kwarg": "", "more_kwargs": _study(study_plan)}
+STUDY_ITEM = {**STUDY_PLAN, "more_kwargs": lambda w, k: {"pk": study_plan(w, k).items.get().pk}}
+STUDY_COURSE = {**STUDY_PLAN, "more_kwargs": _study(study_course)}
+STUDY_NOTE = {**STUDY_PLAN, "more_kwargs": _study(study_note)}
+STUDY_BY_PAYLOAD = {"target": "a1", "outside": "b1", "url_kwarg": ""}
+STUDY_WRITERS = (*EDITORS, "member_a1")
+REVIEWERS = (*EDITORS, "inspector_a")
+
+
+def study_course_payload(world, key):
+    return {
+        "name": "新培训班",
+        "kind": "other",
+        "starts_on": "2025-03-01",
+        "ends_on": "2025-03-02",
+        "required_hours": "8",
+    }
+
+
+def study_note_payload(world, key):
+    member = world[STUDY_MEMBER[key]]
+    return {
+        "member": member.pk,
+        "kind": "reflection",
+        "title": "心得",
+        "text": "学习体会",
+        "written_on": _today(world, key),
+    }
+
+
+def study_item_payload(world, key):
+    return {
+        "plan": study_plan(world, key).pk,
+        "title": "新篇目",
+        "kind": "article",
+        "due_on": "2025-09-30",
+        "audience": "everyone",
+    }
+
+
+def study_completion_payload(world, key):
+    member = world[STUDY_MEMBER[key]]
+    return {"members": [member.pk], "method": "alone", "studied_on": _today(world, key)}
+
+
+ENDPOINTS += [
+    Endpoint("study:index", statuses(200)),
+    Endpoint("study:mine", statuses(200)),
+    Endpoint("study:organization", GRANT_VIEW, **ORG),
+    Endpoint("study:progress_print", GRANT_VIEW, **ORG),
+    Endpoint("study:progress_export", EXPORT, **ORG),
+    Endpoint("study:plan_add", EDIT, **ORG),
+    Endpoint(
+        "study:plan_add",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=lambda world, key: {"year": 2025, "title": "新学习计划"},
+        **ORG,
+    ),
+    Endpoint("study:course_add", EDIT, **ORG),
+    Endpoint(
+        "study:course_add", statuses(403, s302=EDITORS), method="post", payload=study_course_payload, **ORG
+    ),
+    Endpoint(
+        "study:points_setting",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=lambda world, key: {"enabled": "on"},
+        **ORG,
+    ),
+    Endpoint("study:plan_detail", ORG_VIEW, **STUDY_PLAN),
+    Endpoint("study:plan_publish", statuses(403, s302=EDITORS), method="post", **STUDY_PLAN),
+    Endpoint("study:item_add", EDIT, **STUDY_PLAN),
+    Endpoint(
+        "study:item_add",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=lambda world, key: {
+            "title": "新篇目",
+            "kind": "article",
+            "due_on": "2025-09-30",
+            "audience": "everyone",
+        },
+        **STUDY_PLAN,
+    ),
+    Endpoint("study:item_detail", ORG_VIEW, **STUDY_ITEM),
+    Endpoint("study:completion_add", EDIT, **STUDY_ITEM),
+    Endpoint(
+        "study:completion_add",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=study_completion_payload,
+        **STUDY_ITEM,
+    ),
+    # A 党员 marks their own item done; an account without a member record has nothing to mark.
+    Endpoint(
+        "study:completion_mine",
+        statuses(404, s403=VIEWERS, s302=("member_a1",)),
+        method="post",
+        payload=lambda world, key: {"studied_on": _today(world, key)},
+        **STUDY_ITEM,
+    ),
+    Endpoint("study:course_detail", GRANT_VIEW, **STUDY_COURSE),
+    Endpoint("study:session_add", EDIT, **STUDY_COURSE),
+    Endpoint(
+        "study:session_add",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=lambda world, key: {"held_on": "2025-01-07", "title": "第二讲", "hours": "4"},
+        **STUDY_COURSE,
+    ),
+    Endpoint("study:enrollment_add", EDIT, **STUDY_COURSE),
+    Endpoint(
+        "study:enrollment_add",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=lambda world, key: {"members": [world["zhang"].pk]},
+        **STUDY_COURSE,
+    ),
+    Endpoint("study:session_attendance", EDIT, **{**STUDY_COURSE, "more_kwargs": _study_session}),
+    Endpoint(
+        "study:session_attendance",
+        statuses(403, s302=EDITORS),
+        method="post",
+        **{**STUDY_COURSE, "more_kwargs": _study_session},
+    ),
+    Endpoint("study:certificate", ORG_VIEW, **{**STUDY_COURSE, "more_kwargs": _study_enrollment}),
+    Endpoint("study:note_add", statuses(403, s200=STUDY_WRITERS)),
+    Endpoint(
+        "study:note_add",
+        statuses(403, s302=STUDY_WRITERS),
+        method="post",
+        payload=study_note_payload,
+        target="a1",
+        url_kwarg="",
+    ),
+    Endpoint("study:note_detail", ORG_VIEW, **STUDY_NOTE),
+    Endpoint(
+        "study:note_review",
+        statuses(404, s302=REVIEWERS, s403=("sysadmin", "member_a1")),
+        method="post",
+        payload=lambda world, key: {"mark": "pass", "comment": "联系实际"},
+        **STUDY_NOTE,
+    ),
+    # API
+    Endpoint("study-api:plan-list", statuses(200), api=True),
+    Endpoint(
+        "study-api:plan-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda world, key: {"organization": world[key].pk, "year": 2025, "title": "新学习计划"},
+        **STUDY_BY_PAYLOAD,
+    ),
+    Endpoint("study-api:plan-detail", ORG_VIEW, api=True, **STUDY_PLAN),
+    Endpoint("study-api:plan-publish", statuses(403, s200=EDITORS), api=True, method="post", **STUDY_PLAN),
+    Endpoint("study-api:item-list", statuses(200), api=True),
+    Endpoint(
+        "study-api:item-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=study_item_payload,
+        **STUDY_BY_PAYLOAD,
+    ),
+    Endpoint("study-api:item-detail", ORG_VIEW, api=True, **STUDY_ITEM),
+    Endpoint("study-api:completion-list", statuses(200), api=True),
+    Endpoint(
+        "study-api:completion-list",
+        statuses(403, s201=STUDY_WRITERS),
+        api=True,
+        method="post",
+        payload=lambda world, key: {
+            "item": study_plan(world, key).items.get().pk,
+            **study_completion_payload(world, key),
+        },
+        **STUDY_BY_PAYLOAD,
+    ),
+    Endpoint("study-api:course-list", statuses(200), api=True),
+    Endpoint(
+        "study-api:course-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda world, key: {"organization": world[key].pk, **study_course_payload(world, key)},
+        **STUDY_BY_PAYLOAD,
+    ),
+    Endpoint("study-api:course-detail", ORG_VIEW, api=True, **STUDY_COURSE),
+    Endpoint(
+        "study-api:course-sessions",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda world, key: {"held_on": "2025-01-07", "title": "第二讲", "hours": "4"},
+        **STUDY_COURSE,
+    ),
+    Endpoint(
+        "study-api:course-enrollments",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda world, key: {"members": [world["zhang"].pk]},
+        **STUDY_COURSE,
+    ),
+    Endpoint(
+        "study-api:course-attendance",
+        statuses(403, s200=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda world, key: {"session": study_course(world, key).sessions.get().pk, "absent": []},
+        **STUDY_COURSE,
+    ),
+    Endpoint("study-api:note-list", statuses(200), api=True),
+    Endpoint(
+        "study-api:note-list",
+        statuses(403, s201=STUDY_WRITERS),
+        api=True,
+        method="post",
+        payload=study_note_payload,
+        **STUDY_BY_PAYLOAD,
+    ),
+    Endpoint("study-api:note-detail", ORG_VIEW, api=True, **STUDY_NOTE),
+    Endpoint(
+        "study-api:note-review",
+        statuses(404, s201=REVIEWERS, s403=("sysadmin", "member_a1")),
+        api=True,
+        method="post",
+        payload=lambda world, key: {"mark": "excellent"},
+        **STUDY_NOTE,
+    ),
+]
+
+
+def _api_note_members(response):
+    return [row["member"] for row in response.json()["results"]]
+
+
+LISTINGS += [
+    # A 党员 reads their own notes only; a grant, those of its subtree.
+    Listing(
+        "study-api:note-list",
+        _api_note_members,
+        by_role(
+            county_admin=("li", "wang", "zhao"),
+            town_a_admin=("li", "wang"),
+            branch_a1_admin=("li",),
+            inspector_a=("li", "wang"),
+            sysadmin=("li", "wang", "zhao"),
+            member_a1=("li",),
+        ),
+        setup=study_notes,
+    ),
+]
