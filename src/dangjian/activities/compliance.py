@@ -32,12 +32,13 @@ from .models import Activity, Rule, SpotCheck
 class Measure:
     """A per-member quota another app computes (e.g. the study app: items studied, 学时).
 
-    `count(path, first, last, rule)` returns {organization_id: (members who reached rule.min_count,
-    members the quota applies to)} for the organizations of the subtree at `path`, in a few queries."""
+    `count(path, first, last, rule, memo)` returns {organization_id: (members who reached rule.min_count,
+    members the quota applies to)} for the organizations of the subtree at `path`, in a few queries;
+    `memo` is a dict that lives for one `compute` (rules of the same measure can share their reading)."""
 
     name: str
     unit: str
-    count: Callable[[str, date, date, "Rule"], dict[int, tuple[int, int]]]
+    count: Callable[[str, date, date, "Rule", dict], dict[int, tuple[int, int]]]
 
 
 MEASURES: dict[str, Measure] = {}
@@ -538,7 +539,7 @@ class MeasurePlan:
     def __init__(self, rule: Rule, spans: list[Window], targets: list, measure: Measure):
         self.rule, self.block, self.measure = rule, Block(rule, spans, targets), measure
 
-    def decide(self, path: str, today: date) -> Block:
+    def decide(self, path: str, today: date, memo: dict) -> Block:
         block, rule, n = self.block, self.rule, self.block.n
         for w, window in enumerate(block.spans):
             unmet, because = verdict_for(rule, None, window, 0, today)
@@ -546,7 +547,7 @@ class MeasurePlan:
                 block.verdicts += [unmet] * n
                 block.window_because[w] = because
                 continue
-            counts = self.measure.count(path, window.start, min(window.end, today), rule)
+            counts = self.measure.count(path, window.start, min(window.end, today), rule, memo)
             base = w * n
             for i, org_id in enumerate(block.org_ids):
                 reached, total = counts.get(org_id, (0, 0))
@@ -581,12 +582,13 @@ def compute(root: Organization, first: date, last: date, *, today: date | None =
     rules = [rule for rule in rules if targets[rule.pk]]
     if not rules:
         return matrix
+    memo: dict = {}
     for rule in rules:
         if rule.measure != RuleMeasure.ACTIVITIES:
             measure = MEASURES.get(rule.measure)
             if measure is not None:  # a measure whose app is not installed counts nothing
                 plan = MeasurePlan(rule, spans[rule.pk], targets[rule.pk], measure)
-                matrix.blocks.append(plan.decide(root.path, today))
+                matrix.blocks.append(plan.decide(root.path, today, memo))
     rules = [rule for rule in rules if rule.measure == RuleMeasure.ACTIVITIES]
     if not rules:
         return matrix

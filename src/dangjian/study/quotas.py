@@ -16,13 +16,17 @@ from .totals import per_member
 
 
 def _count(value_of):
-    def count(path: str, first: date, last: date, rule) -> dict[int, tuple[int, int]]:
-        study = per_member(path, first, last)
-        members = Member.objects.filter(status__in=ACTIVE_STATUSES).filter(
-            subtree_q(path, "organization__path")
-        )
+    def count(path: str, first: date, last: date, rule, memo: dict) -> dict[int, tuple[int, int]]:
+        # The quotas (学时 of everyone, of the leaders; 篇目) read the same figures: once per compute.
+        key = ("study.per_member", path, first, last)
+        if key not in memo:
+            members = Member.objects.filter(status__in=ACTIVE_STATUSES).filter(
+                subtree_q(path, "organization__path")
+            )
+            memo[key] = (per_member(path, first, last), list(members.values_list("pk", "organization_id")))
+        study, placed = memo[key]
         result: dict[int, list[int]] = {}
-        for member_id, organization_id in members.values_list("pk", "organization_id"):
+        for member_id, organization_id in placed:
             record = study.get(member_id)
             if record is None or (rule.member_scope == MemberScope.LEADERS and not record.leading_cadre):
                 continue

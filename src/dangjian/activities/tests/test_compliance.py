@@ -561,18 +561,17 @@ def test_compute_issues_the_same_queries_for_a_larger_tree(world, first_of_month
 
 
 @pytest.fixture
-def hours_measure():
+def hours_measure(monkeypatch):
     """A stand-in for the study app's 学时: A1 has two members, one reached the quota; A2 has none."""
     calls = []
 
-    def count(path, first, last, rule):
+    def count(path, first, last, rule, memo):
         calls.append((path, first, last, rule.min_count))
         return {ORGS["a1"]: (1, 2), ORGS["a2"]: (0, 0)}
 
     ORGS = {}
-    compliance.register_measure("study_hours", "学时", count)
-    yield ORGS, calls
-    compliance.MEASURES.pop("study_hours", None)
+    monkeypatch.setitem(compliance.MEASURES, "study_hours", compliance.Measure("study_hours", "学时", count))
+    return ORGS, calls
 
 
 def test_a_per_member_quota_is_met_only_when_every_member_reached_it(world, hours_measure):
@@ -601,7 +600,8 @@ def test_a_per_member_quota_is_met_only_when_every_member_reached_it(world, hour
     assert calls[-1][2] == date(2024, 6, 30)  # counted up to today, not beyond
 
 
-def test_a_per_member_quota_needs_its_measure_and_no_fixed_day(world):
+def test_a_per_member_quota_needs_its_measure_and_no_fixed_day(world, monkeypatch):
+    monkeypatch.delitem(compliance.MEASURES, "study_hours", raising=False)  # as if the study app were absent
     fields = {
         "acting_user": None,
         "owner": world["town_a"],
