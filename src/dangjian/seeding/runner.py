@@ -19,6 +19,7 @@ from dangjian.organizations.models import Organization
 from .activities import Life, create_town_rule, first_town, plan_life
 from .builders import city_counties, county_plan, rng_for
 from .exams import seed_exams
+from .study import seed_demo_extras, seed_study_county
 from .originality import seed_originality
 from .people import add_years
 from .plan import OrgNode
@@ -110,6 +111,8 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
     result.planted = plan.planted
     demo = result.scale == "demo"
     life = _seed_life(result, plan.root, today, demo=demo)
+    study = seed_study_county(result.seed, plan.root, life, today, demo=demo)
+    log(f"学习培训：{study.summary()}")
     log(
         f"{plan.root.name}：党组织{result.organizations}个，党员{result.members}名，"
         f"组织生活{result.activities}次（出席记录{result.attendance}条）"
@@ -117,6 +120,7 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
     if demo:
         result.logins = create_demo_users(plan, today)
         log(seed_exams(plan, today, result.seed))
+        log(seed_demo_extras(study, plan))
         log(seed_originality(plan, today))
         _fail_spot_check(life)
         log("供“组织生活合规”演示的缺漏：")
@@ -163,7 +167,8 @@ def _seed_city(result: SeedResult, today: datetime.date, log) -> OrgNode:
         _add(result, written)
         result.planted += planted
         before = result.activities
-        _seed_life(result, county, today)
+        life = _seed_life(result, county, today)
+        log(f"{county.name}学习培训：" + seed_study_county(result.seed, county, life, today).summary())
         forget_people(county)
         log(
             f"[{number}/{count}] {county.name}：党组织{written[0]}个，党员{written[1]}名，"
