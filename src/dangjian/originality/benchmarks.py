@@ -95,7 +95,7 @@ def _query(index: engine.Index, corpus: Corpus, text: str) -> list:
     again, as a check reads notes from the database)."""
     fingerprint = engine.Fingerprint.of(text)
     found = []
-    for key in index.candidates(fingerprint.values):
+    for key in index.candidates(fingerprint.values, engine.ESTIMATE_MIN):
         similarity = engine.compare(fingerprint.hashes, engine.Fingerprint.of(corpus.text(key)).hashes)
         if engine.is_near_duplicate(similarity):
             found.append((key, similarity))

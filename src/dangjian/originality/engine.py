@@ -212,8 +212,9 @@ class Index:
         shape = (len(self.keys), -1 if self.keys else NUM_PERM)
         self.signatures = np.asarray(signatures, dtype=np.uint32).reshape(shape)
         band_keys = self.band_keys(self.signatures)
-        self.order = np.argsort(band_keys, axis=0, kind="stable")  # per band: text numbers by key
-        self.sorted = np.take_along_axis(band_keys, self.order, axis=0)
+        order = np.argsort(band_keys, axis=0, kind="stable")  # per band: text numbers by key
+        self.sorted = np.take_along_axis(band_keys, order, axis=0)
+        self.order = order.astype(np.int32 if len(self.keys) < 2**31 else np.int64)
 
     @classmethod
     def of(cls, items: Iterable[tuple[Hashable, np.ndarray]], **options) -> "Index":
@@ -229,18 +230,21 @@ class Index:
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """(texts × bands) 64-bit keys: a hash of each band's ROWS values."""
-        count = signatures.shape[0]
-        values = signatures[:, : self.bands * self.rows].reshape(count, self.bands, self.rows)
-        values = values.astype(np.uint64)
-        keys = values[:, :, 0].copy()
-        for k in range(1, self.rows):
-            keys *= _POLY
-            keys += values[:, :, k]
-        return _fmix64(keys)
+        keys = np.empty((signatures.shape[0], self.bands), dtype=np.uint64)
+        for band in range(self.bands):  # one band at a time: no (texts × bands × rows) temporary
+            start = band * self.rows
+            column = signatures[:, start].astype(np.uint64)
+            for k in range(1, self.rows):
+                column *= _POLY
+                column += signatures[:, start + k]
+            keys[:, band] = _fmix64(column)
+        return keys
 
-    def candidates(self, values: np.ndarray) -> list:
-        """Keys of the texts sharing at least one band with `values`."""
-        query = self.band_keys(np.asarray(values, dtype=np.uint32).reshape(1, -1))[0]
+    def candidates(self, values: np.ndarray, min_estimate: float = 0.0) -> list:
+        """Keys of the texts sharing at least one band with `values` (and agreeing with it in at least
+        `min_estimate` of their values)."""
+        values = np.asarray(values, dtype=np.uint32).reshape(1, -1)
+        query = self.band_keys(values)[0]
         found: set[int] = set()
         for band in range(self.bands):
             column = self.sorted[:, band]
@@ -248,7 +252,10 @@ class Index:
             high = np.searchsorted(column, query[band], side="right")
             if high > low:
                 found.update(self.order[low:high, band].tolist())
-        return [self.keys[i] for i in sorted(found)]
+        rows = np.array(sorted(found), dtype=np.int64)
+        if min_estimate > 0 and rows.size:
+            rows = rows[(self.signatures[rows] == values).mean(axis=1) >= min_estimate]
+        return [self.keys[i] for i in rows.tolist()]
 
     def candidate_pairs(self, min_estimate: float = 0.0) -> set[tuple]:
         """Every pair of keys sharing a band (in the order they were given) whose signatures agree in at

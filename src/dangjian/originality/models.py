@@ -91,6 +91,9 @@ class OriginalityCheck(OrgScopedModel):
     period_start = models.DateField("起始日期")
     period_end = models.DateField("截止日期")
     kind = models.CharField("类别", max_length=20, blank=True, help_text="空：学习笔记和心得体会")
+    sample = models.JSONField(
+        "抽查样本", default=list, blank=True, help_text="只检测这些笔记（编号）；空：范围和时段内的全部笔记"
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="检测人", null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -203,10 +203,11 @@ class Found:
     references: int = 0
 
 
-def find(organization, start: date, end: date, kind: str = "", *, user) -> Found:
-    """The near-duplicate pairs among the notes `user` may read in the subtree and period, and the notes
-    that are near-copies of a reference text (of the organization, above or below it)."""
-    rows = sources.rows(sources.notes_for_check(user, organization, start, end, kind))
+def find(organization, start: date, end: date, kind: str = "", *, user, sample=()) -> Found:
+    """The near-duplicate pairs among the notes `user` may read in the subtree and period (or among an
+    inspection `sample` of them), and the notes that are near-copies of a reference text (of the
+    organization, above or below it)."""
+    rows = sources.rows(sources.notes_for_check(user, organization, start, end, kind, sample))
     signatures = {(SourceKind.NOTE, i): values for i, values in fingerprints_for(rows).items()}
     references = list(ReferenceText.objects.for_check(organization).values_list("id", "text"))
     reference_signatures = _reference_signatures([i for i, _ in references])
@@ -249,20 +250,24 @@ def _texts_of(candidates, references: dict) -> dict:
 
 
 @transaction.atomic
-def do_run_check(*, acting_user, organization, start: date, end: date, kind: str = "") -> OriginalityCheck:
-    """Run the check on `organization`'s subtree for notes written in [start, end]; keep it and its pairs,
-    and record in the audit trail who read which notes."""
+def do_run_check(
+    *, acting_user, organization, start: date, end: date, kind: str = "", sample=()
+) -> OriginalityCheck:
+    """Run the check on `organization`'s subtree for notes written in [start, end] (only those of an
+    inspection `sample`, when given); keep it and its pairs, and record in the audit trail who read which
+    notes."""
     require_checker(acting_user, organization)
     check = OriginalityCheck(
         organization=organization,
         period_start=start,
         period_end=end,
         kind=kind or "",
+        sample=sorted({int(i) for i in sample}),
         requested_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     check.full_clean(exclude=["requested_by"])
     began = time.perf_counter()
-    found = find(organization, start, end, kind, user=acting_user)
+    found = find(organization, start, end, kind, user=acting_user, sample=check.sample)
     check.seconds = round(time.perf_counter() - began, 3)
     check.texts_checked, check.references_checked = found.texts, found.references
     check.pairs_found = len(found.pairs)

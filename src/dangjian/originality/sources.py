@@ -51,11 +51,14 @@ def visible_notes(user):
     return manager.all() if user is None else manager.visible_to(user)
 
 
-def notes_for_check(user, organization, start: date, end: date, kind: str = ""):
-    """The notes of `organization`'s subtree written in [start, end] (of `kind`), as `user` may read."""
+def notes_for_check(user, organization, start: date, end: date, kind: str = "", sample=()):
+    """The notes of `organization`'s subtree written in [start, end] (of `kind`; among `sample`, the ids
+    of an inspection sample, when given), as `user` may read."""
     notes = visible_notes(user).in_subtree(organization).filter(written_on__range=(start, end))
     if kind:
         notes = notes.filter(kind=kind)
+    if sample:
+        notes = notes.filter(pk__in=list(sample))
     return notes
 
 

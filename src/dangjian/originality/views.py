@@ -114,7 +114,7 @@ class CheckDetailView(CheckerMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pairs = list(self.object.pairs.all())
-        notes = _shown_notes(self.request.user, {p.first_id for p in pairs} | _note_ids(pairs, "second"))
+        notes = _shown_notes(self.request.user, {p.first_id for p in pairs} | _note_ids(pairs))
         references = ReferenceText.objects.in_bulk(
             [p.second_id for p in pairs if p.second_source == SourceKind.REFERENCE]
         )
@@ -132,7 +132,8 @@ class CheckDetailView(CheckerMixin, DetailView):
         return context
 
 
-def _note_ids(pairs, side: str) -> set[int]:
+def _note_ids(pairs) -> set[int]:
+    """The notes on the second side of the pairs (the first side is always a note)."""
     return {p.second_id for p in pairs if p.second_source == SourceKind.NOTE}
 
 
@@ -152,7 +153,7 @@ class PairDetailView(CheckerMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pair = self.object
-        notes = _shown_notes(self.request.user, {pair.first_id, *_note_ids([pair], "second")})
+        notes = _shown_notes(self.request.user, {pair.first_id, *_note_ids([pair])})
         first = notes.get(pair.first_id)
         if pair.second_source == SourceKind.NOTE:
             second = notes.get(pair.second_id)

@@ -9,6 +9,13 @@ class CheckRunSerializer(serializers.Serializer):
     organization = serializers.IntegerField(help_text="党组织编号（检测该组织及其下级）")
     start = serializers.DateField(help_text="撰写日期自")
     end = serializers.DateField(help_text="撰写日期至")
+    notes = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=20_000,
+        help_text="抽查样本：只检测这些笔记（编号）；不填则检测范围和时段内的全部笔记",
+    )
     kind = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="study_note / reflection"
     )
@@ -32,6 +39,7 @@ class OriginalityCheckSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "kind",
+            "sample",
             "requested_by",
             "texts_checked",
             "references_checked",

@@ -45,7 +45,7 @@ class OriginalityCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         checkable = Organization.objects.visible_to(request.user).filter(checker_q(request.user, "path"))
         organization = get_object_or_404(checkable, pk=data["organization"])
         count = sources.notes_for_check(
-            request.user, organization, data["start"], data["end"], data["kind"]
+            request.user, organization, data["start"], data["end"], data["kind"], data["notes"]
         ).count()
         if count > services.MAX_PAGE_TEXTS:
             raise exceptions.ValidationError(
@@ -61,6 +61,7 @@ class OriginalityCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             start=data["start"],
             end=data["end"],
             kind=data["kind"],
+            sample=data["notes"],
         )
         return Response(OriginalityCheckSerializer(check).data, status=status.HTTP_201_CREATED)
 

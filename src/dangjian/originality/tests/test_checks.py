@@ -184,3 +184,19 @@ def test_api_lists_only_checks_in_scope(world, notes, client_as):
     mine = services.do_run_check(acting_user=None, organization=world["a1"], **PERIOD)
     rows = client_as("town_a_admin").get(reverse("originality-api:check-list")).json()["results"]
     assert [row["id"] for row in rows] == [mine.pk]
+
+
+def test_an_inspection_sample_is_checked_alone(world, notes, client_as):
+    sample = [notes["base"].pk, notes["own"].pk, notes["outside"].pk]  # 赵六's is outside A镇
+    check = services.do_run_check(
+        acting_user=world["town_a_admin"], organization=world["town_a"], sample=sample, **PERIOD
+    )
+    assert check.texts_checked == 2 and check.pairs_found == 0
+    assert check.sample == sorted(sample)
+    payload = {**{k: str(v) for k, v in PERIOD.items()}, "organization": world["root"].pk}
+    payload["notes"] = [notes["base"].pk, notes["outside"].pk]
+    response = client_as("county_admin").post(
+        reverse("originality-api:check-list"), data=json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert response.json()["pairs_found"] == 1 and response.json()["sample"] == sorted(payload["notes"])

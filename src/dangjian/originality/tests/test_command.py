@@ -128,7 +128,7 @@ def test_reading_a_zip_of_gbk_named_files():
 
 def test_reading_refuses_what_it_cannot_read():
     assert reading.read_upload("x.zip", b"PK\x03\x04broken")[0].error.startswith("不是有效的压缩包")
-    assert reading.read_one("空.txt", "   ".encode()).error == "文件中没有文字内容"
+    assert reading.read_one("空.txt", b"   ").error == "文件中没有文字内容"
     assert reading.read_one("x.doc", b"abc").error.startswith("只能读取")
 
 
