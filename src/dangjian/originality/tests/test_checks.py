@@ -200,3 +200,13 @@ def test_an_inspection_sample_is_checked_alone(world, notes, client_as):
     )
     assert response.status_code == 201
     assert response.json()["pairs_found"] == 1 and response.json()["sample"] == sorted(payload["notes"])
+
+
+def test_side_by_side_escapes_the_texts(world, client_as):
+    text = "<script>alert(1)</script>" + BASE
+    write(world, "zhang", text, "甲")
+    write(world, "li", text, "乙")
+    check = services.do_run_check(acting_user=None, organization=world["a1"], **PERIOD)
+    page = client_as("branch_a1_admin").get(check.pairs.get().get_absolute_url()).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;" in page and "&lt;/" in page  # escaped, whether or not inside a highlighted passage
