@@ -4,6 +4,7 @@ import io
 import json
 import random
 import zipfile
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -174,3 +175,27 @@ def test_only_a_system_administrator_imports_and_withdraws(world):
     reference.refresh_from_db()
     assert reference.withdrawn_reason == "过时"
     assert not ReferenceText.objects.for_check(world["a1"]).exists()
+
+
+def test_run_and_rebuild_from_the_command_line(world):
+    from dangjian.audit.models import AuditEvent
+    from dangjian.study.services import do_write_note
+
+    for member in ("zhang", "li"):
+        do_write_note(
+            acting_user=None,
+            member=world[member],
+            kind="reflection",
+            title="体会",
+            text=BASE,
+            written_on=date(2025, 5, 1),
+        )
+    code, out, _ = run("run", "--org", "XW-A-01", "--from", "2025-01-01", "--to", "2025-12-31", "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["texts"] == 2 and summary["pairs"] == 1
+    event = AuditEvent.objects.filter(object_type="originality.originalitycheck").get()
+    assert event.username == "命令行"
+    with pytest.raises(CommandError, match="没有代码为 NOPE 的党组织"):
+        call_command("originality", "run", "--org", "NOPE", "--from", "2025-01-01", "--to", "2025-12-31")
+    code, out, _ = run("rebuild")
+    assert "已重建 2 篇文本的指纹" in out
