@@ -16,6 +16,7 @@ Planned from the organization plan and the county's planned organizational life,
 """
 
 import datetime
+import time
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -120,13 +121,14 @@ class StudyCounts:
     copies: int = 0
     characters: int = 0
     reviews: int = 0
+    seconds: float = 0.0
     note_rows: list = field(default_factory=list)  # demo: (note id, branch id) for the reviews
 
     def summary(self) -> str:
         return (
             f"学习计划{self.plans}个（篇目{self.items}篇），学完记录{self.completions}条，"
             f"培训班{self.courses}个（出勤记录{self.attendance}条），笔记和心得{self.notes}篇"
-            f"（{self.characters}字，其中雷同{self.copies}篇），评阅{self.reviews}条"
+            f"（{self.characters}字，其中雷同{self.copies}篇），评阅{self.reviews}条，用时{self.seconds:.1f}秒"
         )
 
 
@@ -264,7 +266,16 @@ class StudyPlanner:
         rows = self._completion_rows(items, sessions)
         self.counts.completions += insert_rows(
             StudyCompletion,
-            ["member", "item", "studied_on", "method", "activity", "created_at", "updated_at"],
+            [
+                "member",
+                "organization",
+                "item",
+                "studied_on",
+                "method",
+                "activity",
+                "created_at",
+                "updated_at",
+            ],
             rows,
         )
 
@@ -287,6 +298,7 @@ class StudyPlanner:
                 if not person.is_active or person.instance is None:
                     continue
                 diligence = rng.uniform(0.55, 1.0)
+                member, branch_id = person.instance.pk, branch.instance.pk
                 cadre = id(person) in self.cadres
                 own_sessions = sessions.get(id(person), [])
                 for item in items:
@@ -301,11 +313,11 @@ class StudyPlanner:
                         continue
                     if own_sessions and rng.random() < SESSION_SHARE:
                         day, activity_id = rng.choice(own_sessions)
-                        yield person.instance.pk, item.pk, day, "session", activity_id, now, now
+                        yield member, branch_id, item.pk, day, "session", activity_id, now, now
                         continue
                     last = min((item.due_on - self.year_start).days, span)
                     day = self.year_start + datetime.timedelta(days=rng.randint(0, max(0, last)))
-                    yield person.instance.pk, item.pk, max(day, person.joined_on), "alone", None, now, now
+                    yield member, branch_id, item.pk, max(day, person.joined_on), "alone", None, now, now
 
     # Courses ------------------------------------------------------------------------------------------
     def courses(self) -> list[tuple[int, OrgNode]]:
@@ -351,7 +363,9 @@ class StudyPlanner:
                     away = person.is_mobile or person.is_unreachable
                     for session_pk in held:
                         present = self.rng.random() < (0.3 if away else 0.92)
-                        attendance_rows.append((session_pk, person.instance.pk, present, self.now, self.now))
+                        attendance_rows.append(
+                            (session_pk, person.instance.pk, node.instance.pk, present, self.now, self.now)
+                        )
         insert_rows(
             Course,
             [
@@ -374,7 +388,9 @@ class StudyPlanner:
         )
         insert_rows(Enrollment, ["course", "member", "created_at", "updated_at"], enrollment_rows)
         self.counts.attendance += insert_rows(
-            SessionAttendance, ["session", "member", "present", "created_at", "updated_at"], attendance_rows
+            SessionAttendance,
+            ["session", "member", "organization", "present", "created_at", "updated_at"],
+            attendance_rows,
         )
         self.counts.courses += len(course_rows)
         return list(zip(course_ids, organizers, strict=True))
@@ -478,6 +494,7 @@ def seed_study_county(
     """Write the study records of `county` (its people must still be in the plan, with instances)."""
     from .builders import rng_for
 
+    started = time.perf_counter()
     counts = StudyCounts()
     planner = StudyPlanner(county, life, rng_for(seed, f"study:{county.code}"), today, counts)
     if demo:
@@ -487,6 +504,7 @@ def seed_study_county(
     courses = planner.courses()
     planner.notes(items, courses, keep_ids=demo)
     _analyze()
+    counts.seconds = time.perf_counter() - started
     return counts
 
 

@@ -139,6 +139,15 @@ class StudyCompletion(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # The member's branch when recorded (like a note): the subtree totals group by it without a join.
+    # Empty only for rows written before it was added (migration 0003 fills them).
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name="所在党支部",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="登记人",
@@ -154,6 +163,7 @@ class StudyCompletion(TimeStampedModel):
         verbose_name = "学习完成情况"
         verbose_name_plural = "学习完成情况"
         ordering = ["-studied_on", "-id"]
+        indexes = [models.Index(fields=["organization", "studied_on"], name="study_completion_org_day")]
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "item"],
@@ -174,10 +184,6 @@ class StudyCompletion(TimeStampedModel):
     @staticmethod
     def own_records_q(scope):
         return Q(member_id__in=scope.member_ids)
-
-    @property
-    def organization(self):
-        return self.member.organization
 
 
 class Course(OrgScopedModel):
@@ -300,6 +306,14 @@ class SessionAttendance(TimeStampedModel):
         "members.Member", verbose_name="学员", on_delete=models.PROTECT, related_name="+"
     )
     present = models.BooleanField("出席", default=True)
+    # The member's branch when recorded: the subtree totals group by it without a join (0003 fills it).
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name="所在党支部",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "培训出勤"
@@ -315,10 +329,6 @@ class SessionAttendance(TimeStampedModel):
 
     def __str__(self):
         return f"{self.session} {self.member_id} {'出席' if self.present else '缺席'}"
-
-    @property
-    def organization(self):
-        return self.session.course.organization
 
 
 class Note(OrgScopedModel):

@@ -20,6 +20,7 @@ from dangjian.core.tree import ancestor_paths, subtree_q
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member, Position
 from dangjian.organizations.choices import OrganizationKind
+from dangjian.organizations.models import Organization
 
 from .choices import Audience
 from .models import StudyCompletion, StudyItem
@@ -193,7 +194,7 @@ class Tally:
 
 
 def subtree_progress(organization, year: int, children) -> tuple[dict[int, Tally], Tally]:
-    """({child id: Tally}, total) of "学完规定篇目" for the subtree of `organization`, in five queries.
+    """({child id: Tally}, total) of "学完规定篇目" for the subtree of `organization`, in six queries.
 
     Members are grouped by (branch, 党小组) and by branch for the leading cadres; completions by (branch,
     党小组, item) and, for the cadres' items, by (branch, item) among current cadres. A completion counts
@@ -202,33 +203,35 @@ def subtree_progress(organization, year: int, children) -> tuple[dict[int, Tally
     path = organization.path
     rules = {a.item_id: a for a in assignables(items_in_force(path, year))}
     child_of = _child_finder(organization, children)
-    members = Member.objects.filter(status__in=ACTIVE_STATUSES).filter(subtree_q(path, "organization__path"))
+    orgs = Organization.objects.filter(subtree_q(path))
+    paths = dict(orgs.values_list("pk", "path"))  # ids, not paths, in the big queries: no join with the tree
+    members = Member.objects.filter(status__in=ACTIVE_STATUSES, organization__in=orgs.values("pk"))
     cadres = members.filter(pk__in=Position.objects.current().committee().values("member_id"))
     plain = [r for r in rules.values() if r.audience != Audience.LEADING_CADRES]
     cadre_rules = [r for r in rules.values() if r.audience == Audience.LEADING_CADRES]
     tallies = defaultdict(Tally)
 
-    groups = members.order_by().values_list("organization__path", "party_group_id").annotate(n=Count("id"))
-    for org_path, group, count in groups:
-        applying = sum(1 for r in plain if r.applies(org_path, group, False))
-        tallies[child_of(org_path)].assigned += applying * count
-    for org_path, count in cadres.order_by().values_list("organization__path").annotate(n=Count("id")):
-        applying = sum(1 for r in cadre_rules if r.applies(org_path, None, True))
-        tallies[child_of(org_path)].assigned += applying * count
+    groups = members.order_by().values_list("organization_id", "party_group_id").annotate(n=Count("id"))
+    for org_id, group, count in groups:
+        applying = sum(1 for r in plain if r.applies(paths[org_id], group, False))
+        tallies[child_of(paths[org_id])].assigned += applying * count
+    for org_id, count in cadres.order_by().values_list("organization_id").annotate(n=Count("id")):
+        applying = sum(1 for r in cadre_rules if r.applies(paths[org_id], None, True))
+        tallies[child_of(paths[org_id])].assigned += applying * count
 
     completions = StudyCompletion.objects.order_by().filter(item__in=list(rules), member__in=members)
     plain_done = completions.exclude(item__audience=Audience.LEADING_CADRES).values_list(
-        "member__organization__path", "member__party_group_id", "item_id"
+        "member__organization_id", "member__party_group_id", "item_id"
     )
-    for org_path, group, item_id, count in plain_done.annotate(n=Count("id")):
-        if rules[item_id].applies(org_path, group, False):
-            tallies[child_of(org_path)].completed += count
+    for org_id, group, item_id, count in plain_done.annotate(n=Count("id")):
+        if rules[item_id].applies(paths[org_id], group, False):
+            tallies[child_of(paths[org_id])].completed += count
     cadre_done = completions.filter(item__audience=Audience.LEADING_CADRES, member__in=cadres).values_list(
-        "member__organization__path", "item_id"
+        "member__organization_id", "item_id"
     )
-    for org_path, item_id, count in cadre_done.annotate(n=Count("id")):
-        if rules[item_id].applies(org_path, None, True):
-            tallies[child_of(org_path)].completed += count
+    for org_id, item_id, count in cadre_done.annotate(n=Count("id")):
+        if rules[item_id].applies(paths[org_id], None, True):
+            tallies[child_of(paths[org_id])].completed += count
     total = Tally(sum(t.assigned for t in tallies.values()), sum(t.completed for t in tallies.values()))
     return {key: value for key, value in tallies.items() if key is not None}, total
 

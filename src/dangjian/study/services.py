@@ -140,6 +140,7 @@ def do_record_completions(
             continue
         completion = StudyCompletion(
             member=member,
+            organization=member.organization,
             item=item,
             studied_on=studied_on,
             method=method,
@@ -193,7 +194,8 @@ def do_record_session_attendance(session: CourseSession, *, acting_user, absent_
     Returns how many attended."""
     course = session.course
     require(acting_user, course.organization)
-    enrolled = set(course.enrollments.values_list("member_id", flat=True))
+    branches = dict(course.enrollments.values_list("member_id", "member__organization_id"))
+    enrolled = set(branches)
     absent = {int(pk) for pk in absent_ids}
     if absent - enrolled:
         raise ValidationError({"absent": "缺勤名单中有不是本培训班学员的党员。"})
@@ -203,7 +205,11 @@ def do_record_session_attendance(session: CourseSession, *, acting_user, absent_
         present = member_id not in absent
         row = existing.get(member_id)
         if row is None:
-            new_rows.append(SessionAttendance(session=session, member_id=member_id, present=present))
+            new_rows.append(
+                SessionAttendance(
+                    session=session, member_id=member_id, organization_id=branches[member_id], present=present
+                )
+            )
         elif row.present != present:
             befores[row.pk] = audit.snapshot(row)
             row.present = present

@@ -93,7 +93,7 @@ def per_member(path: str, first: date, last: date) -> dict[int, "MemberStudy"]:
     members = Member.objects.filter(status__in=ACTIVE_STATUSES).filter(subtree_q(path, "organization__path"))
     result = {pk: MemberStudy(pk) for pk in members.values_list("pk", flat=True)}
     posts = Position.objects.current(last).committee().filter(member__in=members)
-    for member_id in posts.values_list("member_id", flat=True).distinct():
+    for member_id in posts.order_by().values_list("member_id", flat=True).distinct():
         result[member_id].leading_cadre = True
     completions = StudyCompletion.objects.filter(member__in=members, studied_on__range=(first, last))
     for member_id, count in completions.order_by().values_list("member_id").annotate(n=Count("id")):
@@ -118,7 +118,6 @@ class StudyTotals:
     notes: int = 0
     reflections: int = 0
     characters: int = 0
-    completions: int = 0
     session_person_times: int = 0  # 集中学习 attendance (人次)
     course_person_times: int = 0  # course session attendance (人次)
 
@@ -138,10 +137,12 @@ class StudyTotals:
 def subtree_totals(
     organization, first: date, last: date, children=None
 ) -> tuple[dict[int, StudyTotals], StudyTotals]:
-    """({child id: StudyTotals}, total) for the subtree of `organization` in [first, last]: five queries.
+    """({child id: StudyTotals}, total) for the subtree of `organization` in [first, last]: four queries.
 
-    Each figure is grouped by organization in SQL; the organizations' rows are then summed up to the
-    child of `organization` that holds them (by path), in Python.
+    Each figure is grouped by organization in SQL (notes and course attendance are filed under the member's
+    branch when written, so no join with the roster); the organizations' rows are then summed up to the
+    child of `organization` that holds them (by path), in Python. Completed items are not totalled here: a
+    committee reads them as "学完规定篇目" rates (`progress.subtree_progress`).
     """
     if children is None:
         children = list(Organization.objects.get_children(organization))
@@ -161,20 +162,12 @@ def subtree_totals(
         else:
             totals.notes += count
         totals.characters += chars or 0
-    members = Member.objects.filter(organization__in=orgs.values("pk"))
-    counts = (
-        (StudyCompletion.objects.filter(member__in=members, studied_on__range=(first, last)), "completions"),
-        (
-            SessionAttendance.objects.filter(
-                member__in=members, present=True, session__held_on__range=(first, last)
-            ),
-            "course_person_times",
-        ),
+    in_subtree = orgs.values("pk")
+    courses = SessionAttendance.objects.filter(
+        organization__in=in_subtree, present=True, session__held_on__range=(first, last)
     )
-    for queryset, name in counts:
-        rows = queryset.order_by().values_list("member__organization_id").annotate(n=Count("id"))
-        for org_id, count in rows:
-            setattr(per_org[org_id], name, getattr(per_org[org_id], name) + count)
+    for org_id, count in courses.order_by().values_list("organization_id").annotate(n=Count("id")):
+        per_org[org_id].course_person_times += count
     sessions = study_session_attendance(first, last).filter(activity__organization__in=orgs.values("pk"))
     for org_id, count in sessions.order_by().values_list("activity__organization_id").annotate(n=Count("id")):
         per_org[org_id].session_person_times += count

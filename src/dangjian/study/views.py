@@ -23,7 +23,7 @@ from dangjian.organizations.choices import OrganizationKind
 from dangjian.organizations.models import Organization
 
 from . import services
-from .certificates import course_hours
+from .certificates import enrollment_hours
 from .forms import CompletionForm, ItemForm, OwnCompletionForm, PeriodForm, PlanForm, study_sessions_for
 from .models import Course, Enrollment, Note, StudyItem, StudyPlan
 from .points import member_points, points_enabled
@@ -108,17 +108,13 @@ class MyStudyView(LoginRequiredMixin, TemplateView):
         items = assigned_items(member, year)
         done = dict(member.study_completions.filter(item__in=items).values_list("item_id", "studied_on"))
         enrollments = Enrollment.objects.filter(member=member).select_related("course__organization")
-        hours = {}
-        for enrollment in enrollments:
-            hours[enrollment.pk] = next(
-                h for h in course_hours(enrollment.course) if h.enrollment.pk == enrollment.pk
-            )
+        courses = [enrollment_hours(enrollment) for enrollment in enrollments]  # a member has a few
         study = per_member(member.organization.path, first, last).get(member.pk)
         context.update(
             member=member,
             rows=[(item, done.get(item.pk)) for item in items],
             completed=sum(1 for item in items if item.pk in done),
-            courses=list(hours.values()),
+            courses=courses,
             study=study,
             notes=Note.objects.filter(member=member).prefetch_related("reviews")[:50],
             points=member_points(member, first, last) if points_enabled(member.organization) else None,

@@ -130,7 +130,7 @@ def test_subtree_progress_runs_a_fixed_number_of_queries(world, django_assert_nu
     plan_with_items(world, "root", "一", "二", audience=Audience.EVERYONE)
     plan_with_items(world, "root", "三", audience=Audience.LEADING_CADRES)
     children = [world["town_a"], world["town_b"]]
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         result, total = subtree_progress(world["root"], YEAR, children)
     # 4 members × 2 items + 3 secretaries × 1
     assert total.assigned == 11
