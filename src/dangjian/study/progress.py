@@ -194,11 +194,11 @@ class Tally:
 
 
 def subtree_progress(organization, year: int, children) -> tuple[dict[int, Tally], Tally]:
-    """({child id: Tally}, total) of "学完规定篇目" for the subtree of `organization`, in six queries.
+    """({child id: Tally}, total) of "学完规定篇目" for the subtree of `organization`, in seven queries.
 
-    Members are grouped by (branch, 党小组) and by branch for the leading cadres; completions by (branch,
-    党小组, item) and, for the cadres' items, by (branch, item) among current cadres. A completion counts
-    only if the item is (still) assigned to its member.
+    Members are grouped by (branch, 党小组) and by branch for the leading cadres; active members'
+    completions by (the branch they were filed under, item) — with the 党小组 for a group's items, and among
+    current cadres for the cadres' items. A completion counts only if the item is (still) assigned there.
     """
     path = organization.path
     rules = {a.item_id: a for a in assignables(items_in_force(path, year))}
@@ -219,17 +219,29 @@ def subtree_progress(organization, year: int, children) -> tuple[dict[int, Tally
         applying = sum(1 for r in cadre_rules if r.applies(paths[org_id], None, True))
         tallies[child_of(paths[org_id])].assigned += applying * count
 
-    completions = StudyCompletion.objects.order_by().filter(item__in=list(rules), member__in=members)
-    plain_done = completions.exclude(item__audience=Audience.LEADING_CADRES).values_list(
-        "member__organization_id", "member__party_group_id", "item_id"
+    # Completions are filed under the member's branch when recorded: grouped by that id, joined with the
+    # roster only for the member's status (and 党小组, for the few items of one group).
+    completions = StudyCompletion.objects.order_by().filter(
+        organization__in=orgs.values("pk"), member__status__in=ACTIVE_STATUSES
     )
-    for org_id, group, item_id, count in plain_done.annotate(n=Count("id")):
+    by_branch = [r.item_id for r in plain if not r.target_is_group]
+    by_group = [r.item_id for r in plain if r.target_is_group]
+    rows = (
+        completions.filter(item__in=by_branch)
+        .values_list("organization_id", "item_id")
+        .annotate(n=Count("id"))
+    )
+    for org_id, item_id, count in rows:
+        if rules[item_id].applies(paths[org_id], None, False):
+            tallies[child_of(paths[org_id])].completed += count
+    rows = completions.filter(item__in=by_group).values_list(
+        "organization_id", "member__party_group_id", "item_id"
+    )
+    for org_id, group, item_id, count in rows.annotate(n=Count("id")):
         if rules[item_id].applies(paths[org_id], group, False):
             tallies[child_of(paths[org_id])].completed += count
-    cadre_done = completions.filter(item__audience=Audience.LEADING_CADRES, member__in=cadres).values_list(
-        "member__organization_id", "item_id"
-    )
-    for org_id, item_id, count in cadre_done.annotate(n=Count("id")):
+    rows = completions.filter(item__in=[r.item_id for r in cadre_rules], member__in=cadres)
+    for org_id, item_id, count in rows.values_list("organization_id", "item_id").annotate(n=Count("id")):
         if rules[item_id].applies(paths[org_id], None, True):
             tallies[child_of(paths[org_id])].completed += count
     total = Tally(sum(t.assigned for t in tallies.values()), sum(t.completed for t in tallies.values()))
