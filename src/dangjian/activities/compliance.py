@@ -9,7 +9,7 @@ cell with the same classification, for the drill-down.
 """
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -578,7 +578,8 @@ def compute(root: Organization, first: date, last: date, *, today: date | None =
     matrix = Matrix(facts, rules, first, last)
     spans = {rule.pk: windows(rule.period, first, last) for rule in rules}
     paths = [org.path for org in facts]
-    targets = {rule.pk: targets_of(rule, facts, paths) for rule in rules}
+    kinds = [(org.kind, org.unit_category, org.has_committee) for org in facts]
+    targets = {rule.pk: targets_of(rule, facts, paths, kinds) for rule in rules}
     rules = [rule for rule in rules if targets[rule.pk]]
     if not rules:
         return matrix
@@ -603,8 +604,21 @@ def compute(root: Organization, first: date, last: date, *, today: date | None =
     for row in _fetch(activity_rows(root.path, rules, low, high, minimums)):
         rows[row[0]].append(row)
     failed = _failed_activities(root.path, rules, low, high)
+    per_type = Counter(rule.activity_type_id for rule in rules)
+    by_org: dict[int, dict] = {}
     for plan in plans:
-        plan.add_rows(rows.get(plan.rule.activity_type_id, ()))
+        type_id = plan.rule.activity_type_id
+        if plan.rule.owner_id and per_type[type_id] > 1 and plan.block.n * 4 < len(matrix.facts):
+            # A local rule of a type other rules read too (a town's fixed-day theme day): its own
+            # organizations' rows only, not the whole city's.
+            if type_id not in by_org:
+                by_org[type_id] = grouped = defaultdict(list)
+                for row in rows.get(type_id, ()):
+                    grouped[row[1]].append(row)
+            grouped = by_org[type_id]
+            plan.add_rows([row for org_id in plan.block.org_ids for row in grouped.get(org_id, ())])
+        else:
+            plan.add_rows(rows.get(type_id, ()))
         if failed:
             plan.take_failed(failed)
         matrix.blocks.append(plan.decide(today))
@@ -673,25 +687,21 @@ def organization_facts(root: Organization, first: date) -> list[OrgFacts]:
     return [OrgFacts._make(row) for row in rows]
 
 
-def targets_of(rule: Rule, facts: list, paths: list[str] | None = None) -> list:
+def targets_of(rule: Rule, facts: list, paths: list[str] | None = None, kinds: list | None = None) -> list:
     """The organizations `rule` applies to, in tree order. Whether it fits is decided once per (kind,
     unit category, committee); a local rule looks only at its owner's subtree, one contiguous run of
-    the facts (they are sorted by path: pass `paths`, their paths, to find it by bisection)."""
+    the facts (they are sorted by path: pass `paths`, their paths, to find it by bisection; and `kinds`,
+    their (kind, unit category, committee), to skip building them per rule)."""
+    if kinds is None:
+        kinds = [(org.kind, org.unit_category, org.has_committee) for org in facts]
     if rule.owner_id:
         owner = rule.owner.path
         if paths is None:
             paths = [org.path for org in facts]
-        facts = facts[bisect_left(paths, owner) : bisect_right(paths, owner + "\U0010ffff")]
-    fits = {}
-    targets = []
-    for org in facts:
-        key = (org.kind, org.unit_category, org.has_committee)
-        fit = fits.get(key)
-        if fit is None:
-            fit = fits[key] = rule.fits(*key)
-        if fit:
-            targets.append(org)
-    return targets
+        low, high = bisect_left(paths, owner), bisect_right(paths, owner + "\U0010ffff")
+        facts, kinds = facts[low:high], kinds[low:high]
+    fits = {key: rule.fits(*key) for key in set(kinds)}
+    return [org for org, key in zip(facts, kinds, strict=True) if fits[key]]
 
 
 def verdict_for(rule: Rule, org, window: Window, counted: int, today: date) -> tuple[str, str]:
