@@ -19,7 +19,6 @@ from dangjian.organizations.models import Organization
 from .activities import Life, create_town_rule, first_town, plan_life
 from .builders import city_counties, county_plan, rng_for
 from .exams import seed_exams
-from .study import seed_demo_extras, seed_study_county
 from .originality import seed_originality
 from .study import seed_demo_extras, seed_study_county
 from .people import add_years
