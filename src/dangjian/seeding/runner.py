@@ -20,9 +20,9 @@ from .activities import Life, create_town_rule, first_town, plan_life
 from .builders import city_counties, county_plan, rng_for
 from .exams import seed_exams
 from .originality import seed_originality
-from .study import seed_demo_extras, seed_study_county
 from .people import add_years
 from .plan import OrgNode
+from .study import seed_demo_extras, seed_study_county
 from .users import Login, create_demo_users
 from .writer import forget_people, write_activities, write_organizations, write_subtree
 
