@@ -793,6 +793,7 @@ ENDPOINTS += [
     ),
 ]
 
+
 # exams (考试): banks, papers, exams, answer sheets (exams.views*, exams.api). One bank, paper and open exam
 # are made on first use in the organization of the world key (A1 in scope, B1 outside); a 党员 reads no
 # bank or paper (they hold the answers) but sees the exams of their organization and sits them.
