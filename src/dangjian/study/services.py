@@ -220,6 +220,10 @@ def do_record_session_attendance(session: CourseSession, *, acting_user, absent_
 
 
 # Notes and reviews ---------------------------------------------------------------------------------
+# Called with each note once written (the originality app stores its signature: AppConfig.ready).
+NOTE_WRITTEN: list = []
+
+
 @transaction.atomic
 def do_write_note(*, acting_user, member: Member, upload=None, **fields) -> Note:
     """A note or reflection typed in, or uploaded (.docx/.txt, its text extracted); filed under the
@@ -250,6 +254,8 @@ def do_write_note(*, acting_user, member: Member, upload=None, **fields) -> Note
     note.full_clean(exclude=["written_by"])
     note.save()
     audit.record_create(note, acting_user=acting_user, message=f"{note.char_count}字")
+    for hook in NOTE_WRITTEN:
+        hook(note)
     return note
 
 

@@ -210,3 +210,9 @@ def test_side_by_side_escapes_the_texts(world, client_as):
     page = client_as("branch_a1_admin").get(check.pairs.get().get_absolute_url()).content.decode()
     assert "<script>alert" not in page
     assert "&lt;" in page and "&lt;/" in page  # escaped, whether or not inside a highlighted passage
+
+
+def test_a_note_written_through_the_study_service_is_fingerprinted_at_once(world):
+    note = write(world, "li", BASE, "心得")
+    stored = TextFingerprint.objects.get(source="note", object_id=note.pk)
+    assert stored.signature and stored.source_updated_at == note.updated_at
