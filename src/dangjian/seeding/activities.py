@@ -542,3 +542,29 @@ def create_town_rule(town: OrgNode):
         valid_from=datetime.date(2023, 1, 1),
         source=f"{town.name}关于每月{FIXED_DAY}日开展主题党日活动的规定（演示数据）",
     )
+
+
+def create_study_quota_rules(county: OrgNode, today: datetime.date) -> list:
+    """The county committee adopts the national 学时 quotas as rules (rules.md §7) from this year on: every
+    member ≥ 32 学时 a year, 书记和委员 ≥ 56. Demo only: per-member quotas read every member's study of
+    the year (see docs/benchmarks.md), and the demo shows them on the compliance pages."""
+    from dangjian.activities.models import ActivityType
+    from dangjian.activities.services import do_create_rule
+
+    source = "2019—2023年全国党员教育培训工作规划（每名党员每年≥32学时，基层党组织书记和班子成员≥56学时）"
+    common = {
+        "acting_user": None,
+        "owner": county.instance,
+        "activity_type": ActivityType.objects.get(code="study_session"),
+        "organization_kinds": sorted(BRANCH_KINDS),
+        "measure": "study_hours",
+        "period": "year",
+        "valid_from": datetime.date(today.year, 1, 1),
+        "source": source,
+    }
+    return [
+        do_create_rule(name="党员每年参加学习培训不少于32学时", min_count=32, **common),
+        do_create_rule(
+            name="书记和委员每年参加学习培训不少于56学时", min_count=56, member_scope="leaders", **common
+        ),
+    ]

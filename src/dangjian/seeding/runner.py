@@ -16,7 +16,7 @@ from dangjian.audit.services import record
 from dangjian.members.models import Member, Position
 from dangjian.organizations.models import Organization
 
-from .activities import Life, create_town_rule, first_town, plan_life
+from .activities import Life, create_study_quota_rules, create_town_rule, first_town, plan_life
 from .builders import city_counties, county_plan, rng_for
 from .exams import seed_exams
 from .originality import seed_originality
@@ -122,6 +122,7 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
         log(seed_exams(plan, today, result.seed))
         log(seed_demo_extras(study, plan))
         log(seed_originality(plan, today))
+        create_study_quota_rules(plan.root, today)
         _fail_spot_check(life)
         log("供“组织生活合规”演示的缺漏：")
         for line in life.gaps:

@@ -169,3 +169,18 @@ def test_the_row_writer_fills_every_required_column():
     for model, names in ((Activity, ACTIVITY_FIELDS), (Attendance, ATTENDANCE_FIELDS)):
         required = {f.name for f in model._meta.concrete_fields if not f.null and not f.primary_key}
         assert required <= set(names), model
+
+
+@pytest.mark.django_db
+def test_demo_county_adopts_the_study_hour_quotas_and_compliance_judges_them():
+    _seed()
+    quotas = {rule.min_count: rule for rule in Rule.objects.filter(measure="study_hours")}
+    assert set(quotas) == {32, 56} and quotas[56].member_scope == "leaders"
+    root = Organization.objects.get(depth=1)
+    today = timezone.localdate()
+    matrix = compute(root, today, today, today=today)
+    cells = [c for c in matrix.cells if c.rule.pk == quotas[32].pk]
+    assert cells and all(c.held > 0 for c in cells if c.verdict != Verdict.NOT_APPLICABLE)
+    # Counted from the seeded study records: the demo's members have fewer than 32 学时 so far.
+    assert {c.verdict for c in cells} <= {Verdict.OPEN, Verdict.MET, Verdict.NOT_APPLICABLE}
+    assert any("名未达到32学时" in c.reason for c in cells)
