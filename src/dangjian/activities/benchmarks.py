@@ -17,7 +17,7 @@ from dangjian.core.tree import subtree_bounds, subtree_q
 from dangjian.organizations.models import Organization
 
 from . import compliance
-from .choices import SpotCheckResult
+from .choices import RuleMeasure, SpotCheckResult
 from .compliance import Cell, Tally, add_months, month_start
 from .models import Activity
 
@@ -39,7 +39,8 @@ def year_range(today: date) -> tuple[date, date]:
 
 
 def answer(cells) -> dict:
-    """What the three implementations must agree on: every (organization, rule, window) cell."""
+    """What the three implementations must agree on: every (organization, rule, window) cell of the rules
+    that count activities (the baselines do not compute per-member quotas, which only the demo has)."""
     return {
         (c.organization_id, c.rule.pk, c.window.start): (
             str(c.verdict),
@@ -50,6 +51,7 @@ def answer(cells) -> dict:
             c.failed_check,
         )
         for c in cells
+        if c.rule.measure == RuleMeasure.ACTIVITIES
     }
 
 
@@ -76,7 +78,7 @@ def per_branch_loop(root: Organization, first: date, last: date, today: date) ->
     One query per cell reads that organization's activities of the rule's type in the period (with the
     result of each one's latest spot check); they are then classified as `compute` does.
     """
-    rules = compliance.applicable_rules(root, first, last)
+    rules = [r for r in compliance.applicable_rules(root, first, last) if r.measure == RuleMeasure.ACTIVITIES]
     cells = []
     for org in compliance.organizations_in(root, first):
         for rule in rules:
@@ -132,7 +134,7 @@ def sql_matrix(root: Organization, first: date, last: date, today: date) -> comp
     matrix = compliance.Matrix(facts, rules, first, last)
     spans = {rule.pk: compliance.windows(rule.period, first, last) for rule in rules}
     targets = {rule.pk: compliance.targets_of(rule, facts) for rule in rules}
-    rules = [rule for rule in rules if targets[rule.pk]]
+    rules = [rule for rule in rules if targets[rule.pk] and rule.measure == RuleMeasure.ACTIVITIES]
     if not rules:
         return matrix
     minimums = sorted({r.min_attendance_rate for r in rules if r.min_attendance_rate is not None})

@@ -5,13 +5,11 @@ Only PostgreSQL shows real concurrency: SQLite serializes every writer on one da
 would pass there whatever the code did.
 """
 
-import importlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -37,26 +35,6 @@ pytestmark = [
 
 THREADS = 20
 HITS_PER_MEMBER = 3
-
-
-def seed_defaults() -> None:
-    """The activity types and national rules, as the data migration seeds them (idempotent)."""
-    importlib.import_module("dangjian.activities.migrations.0002_default_types_and_rules").seed(apps, None)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _defaults_survive_the_flush(django_db_setup, django_db_blocker):
-    """A transactional test ends by flushing every table, which also empties what the data migration
-    seeded: put it back for the modules that run after this one."""
-    yield
-    with django_db_blocker.unblock():
-        seed_defaults()
-
-
-@pytest.fixture(autouse=True)
-def _defaults(transactional_db):
-    """...and for each test here (the one before may have flushed it)."""
-    seed_defaults()
 
 
 def make_members(branch, count: int, first: int):
