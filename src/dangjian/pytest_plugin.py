@@ -30,7 +30,9 @@ def seed_migration_data() -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield  # the fixtures are torn down (and the tables flushed) first
-    if is_transactional(item):
+    # After the process's last test the test database is gone too (and the connection points at the
+    # real database name again): nothing to put back.
+    if is_transactional(item) and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
