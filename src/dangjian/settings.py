@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dangjian.study",
     "dangjian.exams",
     "dangjian.originality",
+    "dangjian.development",
     "dangjian.seeding",
 ]
 
