@@ -1,0 +1,184 @@
+"""A person's development file (发展党员档案) and its steps. Nothing is deleted: a file is closed, with a
+reason."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.core.crypto import crypto_provider
+from dangjian.core.fields import EncryptedTextField
+from dangjian.core.masking import mask_id_number
+from dangjian.core.models import OrgScopedModel, TimeStampedModel
+from dangjian.core.querysets import OrgScopedQuerySet, ScopedQuerySet
+from dangjian.core.validators import id_number_birth_date, id_number_sex, validate_id_number
+from dangjian.members.choices import Sex
+
+from . import engine
+
+STAGE_CHOICES = [(key, label) for key, label in engine.STAGES.items()]
+STEP_CHOICES = [(no, f"{no}. {name}") for no, name in engine.STEPS.items()]
+
+
+class DevelopmentFileQuerySet(OrgScopedQuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+
+class DevelopmentFile(OrgScopedModel):
+    """The development file of one person in one branch: who, the stage reached and the next step's window.
+
+    `stage`, `next_step`, `next_earliest` and `next_latest` are the engine's answer for the recorded steps,
+    stored when a step is recorded so that a branch's pipeline is one query."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name="党支部",
+        on_delete=models.PROTECT,
+        related_name="development_files",
+    )
+    member = models.OneToOneField(
+        "members.Member",
+        verbose_name="党员名册记录",
+        on_delete=models.PROTECT,
+        related_name="development_file",
+        null=True,
+        blank=True,
+        help_text="成为党员（预备党员）后关联名册",
+    )
+    name = models.CharField("姓名", max_length=50)
+    sex = models.CharField("性别", max_length=6, choices=Sex.choices)
+    birth_date = models.DateField("出生日期")
+    id_number = EncryptedTextField("身份证号", blank=True, validators=[validate_id_number])
+    id_number_index = models.CharField(
+        "身份证号索引", max_length=64, blank=True, editable=False, db_index=True
+    )
+    stage = models.CharField("阶段", max_length=16, choices=STAGE_CHOICES, default="applicant")
+    next_step = models.PositiveSmallIntegerField("下一步", null=True, blank=True, choices=STEP_CHOICES)
+    next_earliest = models.DateField("下一步最早", null=True, blank=True)
+    next_latest = models.DateField("下一步最迟", null=True, blank=True)
+    closed_on = models.DateField("终止日期", null=True, blank=True)
+    closed_reason = models.TextField("终止原因", blank=True)
+
+    objects = DevelopmentFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "发展党员档案"
+        verbose_name_plural = "发展党员档案"
+        ordering = ["organization__path", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | ~Q(closed_reason=""),
+                name="%(app_label)s_%(class)s_closed_has_reason",
+                violation_error_message="终止发展须注明原因。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("development:file_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self) -> None:
+        self.id_number = (self.id_number or "").strip().upper()
+        self.id_number_index = (
+            crypto_provider().blind_index(self.id_number, "id_number") if self.id_number else ""
+        )
+
+    def clean(self):
+        errors = {}
+        if self.organization_id and not self.organization.holds_members:
+            errors["organization"] = "发展党员档案只能建在党支部（含联合党支部、临时党支部）。"
+        if self.id_number:
+            try:
+                if id_number_birth_date(self.id_number) != self.birth_date:
+                    errors["birth_date"] = "出生日期与身份证号不一致。"
+                if self.sex and id_number_sex(self.id_number) != self.sex:
+                    errors["sex"] = "性别与身份证号不一致。"
+            except (ValueError, ValidationError):
+                pass  # the field's own validator reports a malformed number
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number) if self.id_number else ""
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.next_latest and self.closed_on is None and self.next_latest < timezone.localdate())
+
+
+class StepQuerySet(ScopedQuerySet):
+    scope_path_field = "file__organization__path"
+
+
+class Step(TimeStampedModel):
+    """One recorded step of a file (number 1–25 of rules.md §4.1), with its step-specific fields.
+
+    `override_reason` is set when a committee administrator recorded a step the engine refused; the
+    refused messages are kept in `overridden`."""
+
+    file = models.ForeignKey(
+        DevelopmentFile, verbose_name="发展党员档案", on_delete=models.PROTECT, related_name="steps"
+    )
+    no = models.PositiveSmallIntegerField("步骤", choices=STEP_CHOICES)
+    date = models.DateField("日期")
+    fields = models.JSONField("步骤内容", default=dict, blank=True)
+    people = models.JSONField("有关人员", default=list, blank=True, help_text="谈话人、培养联系人、审查人等")
+    documents = models.JSONField("材料", default=list, blank=True, help_text="申请书、思想汇报、审查结论等")
+    note = models.TextField("说明", blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    override_reason = models.TextField("例外理由", blank=True)
+    overridden = models.JSONField("被例外放行的问题", default=list, blank=True)
+
+    objects = StepQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "发展步骤"
+        verbose_name_plural = "发展步骤"
+        ordering = ["file", "date", "no", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(no__gte=1) & Q(no__lte=25),
+                name="%(app_label)s_%(class)s_no_1_25",
+                violation_error_message="步骤编号应为1–25。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file} 第{self.no}步 {engine.STEPS.get(self.no, '')}"
+
+    @property
+    def organization(self):
+        """The file's branch (the audit trail files the step's events under it)."""
+        return self.file.organization
+
+    @property
+    def name(self) -> str:
+        return engine.STEPS.get(self.no, "")
+
+    def as_engine_step(self) -> dict:
+        return {**self.fields, "no": self.no, "date": self.date}
+
+
+def register_personal_information() -> None:
+    """身份证号 enters the audit trail only masked."""
+    from dangjian.audit.services import register_masked_field
+
+    register_masked_field("development.developmentfile", "id_number", mask_id_number)
+    register_masked_field("development.developmentfile", "id_number_index", lambda v: "…")
