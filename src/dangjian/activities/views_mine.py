@@ -10,7 +10,10 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from dangjian.accounts.scope import get_scope
+from dangjian.organizations.models import Organization
 
+from . import compliance, reporting
+from .choices import Verdict
 from .member_view import own_rows
 from .models import Activity, Attendance
 from .querysets import year_bounds
@@ -47,6 +50,7 @@ class MyActivitiesView(LoginRequiredMixin, TemplateView):
         context.update(
             nav="mine",
             linked=bool(scope.member_ids),
+            due=self._due(scope, today) if year == today.year else [],
             year=year,
             previous_year=year - 1 if year > FIRST_YEAR else None,
             next_year=year + 1 if year < today.year else None,
@@ -54,6 +58,18 @@ class MyActivitiesView(LoginRequiredMixin, TemplateView):
             coming=coming,
         )
         return context
+
+    def _due(self, scope, today) -> list:
+        """What the member's own organizations still have to hold in the current periods (the rules' open
+        cells, as the branch's 待办 shows them): so a member knows a meeting is coming before it is
+        recorded. Organization-level, never a figure about the member."""
+        due = []
+        for organization in Organization.objects.filter(path__in=scope.member_org_paths).order_by("path"):
+            matrix = compliance.compute(organization, today, today, today=today)
+            for cell in reporting.cells_of(matrix, organization.pk):
+                if cell.verdict == Verdict.OPEN:
+                    due.append((organization, cell, (cell.window.end - today).days))
+        return sorted(due, key=lambda item: (item[1].window.end, item[1].rule.pk))
 
     def _year(self, today) -> int:
         value = self.request.GET.get("year", "")

@@ -153,3 +153,13 @@ def test_past_years_stay_in_their_year(world, client_as):
     assert activity not in {row.activity for row in client.get(MINE).context["rows"]}
     rows = client.get(MINE, {"year": last_year.year}).context["rows"]
     assert activity in {row.activity for row in rows}
+
+
+def test_the_page_lists_what_the_members_branch_still_has_to_hold(world, client_as):
+    due = client_as("member_a1").get(MINE).context["due"]
+    assert {organization for organization, _, _ in due} == {world["a1"]}  # not B1's
+    assert "主题党日" in {cell.rule.activity_type.name for _, cell, _ in due}
+    record(world, "a1", "theme_day", theme="本月主题党日")
+    response = client_as("member_a1").get(MINE)
+    assert "主题党日" not in {cell.rule.activity_type.name for _, cell, _ in response.context["due"]}
+    assert "本支部本期待开展" in response.content.decode()
