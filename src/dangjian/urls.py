@@ -19,12 +19,14 @@ urlpatterns = [
     path("study/", include("dangjian.study.urls")),
     path("exams/", include("dangjian.exams.urls")),
     path("originality/", include("dangjian.originality.urls")),
+    path("development/", include("dangjian.development.urls")),
     path("api/v1/organizations/", include("dangjian.organizations.api.urls")),
     path("api/v1/members/", include("dangjian.members.api.urls")),
     path("api/v1/activities/", include("dangjian.activities.api.urls")),
     path("api/v1/study/", include("dangjian.study.api.urls")),
     path("api/v1/exams/", include("dangjian.exams.api.urls")),
     path("api/v1/originality/", include("dangjian.originality.api.urls")),
+    path("api/v1/development/", include("dangjian.development.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (our CSP forbids inline scripts); its
     # template still carries one small <style> block, allowed on this page only.

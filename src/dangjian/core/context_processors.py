@@ -42,6 +42,8 @@ def navigation(request):
     grants = list(user.grants.current())
     if {g.role for g in grants} & set(CHECKER_ROLES):
         items.append({"key": "originality", "label": "雷同检测", "url": reverse("originality:check_list")})
+    if scope.allows("view"):
+        items.append({"key": "development", "label": "发展党员", "url": reverse("development:file_list")})
     if scope.allows("manage_users"):
         items.append({"key": "users", "label": "账号管理", "url": reverse("accounts:user_list")})
     if scope.allows("audit"):

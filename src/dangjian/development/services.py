@@ -41,8 +41,9 @@ def may_override(user, organization) -> bool:
 
 
 @transaction.atomic
-def do_open_file(*, acting_user, organization, member=None, **fields) -> DevelopmentFile:
-    """Open the development file of a person in a branch (usually with step 1, the application)."""
+def do_open_file(*, acting_user, organization, member=None, applied_on=None, **fields) -> DevelopmentFile:
+    """Open the development file of a person in a branch; with `applied_on`, step 1 (the application)
+    is recorded with it (the age rule applies: nothing is written if it is refused)."""
     require(acting_user, organization)
     if member is not None:
         if member.organization_id != organization.id:
@@ -63,6 +64,19 @@ def do_open_file(*, acting_user, organization, member=None, **fields) -> Develop
         raise ValidationError({"id_number": "该身份证号已有正在进行的发展党员档案。"})
     file.save()
     audit.record_create(file, acting_user=acting_user)
+    if applied_on is not None:
+        _record_step(
+            file,
+            acting_user=acting_user,
+            no=1,
+            date=applied_on,
+            fields={},
+            people=[],
+            documents=[],
+            note="",
+            override_reason="",
+        )
+        file.refresh_from_db()
     return file
 
 

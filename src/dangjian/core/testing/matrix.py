@@ -1448,3 +1448,101 @@ LISTINGS += [
         setup=study_notes,
     ),
 ]
+
+
+# member development (发展党员, issue #5: development.views, development.api). One file is opened on first
+# use in the world key's branch (A1 in scope, B1 outside) with its application (step 1) recorded; the
+# writes record step 2 (the talk, within the month). A file is read by the grants over its branch; a 党员
+# reads no development file; writing needs a change grant (an inspector or a 系统管理员 gets 403).
+NOT_SCOPED = NOT_SCOPED | {"development-api:api-root"}
+
+
+def development_file(world: World, key: str):
+    from dangjian.development.models import DevelopmentFile
+    from dangjian.development.services import do_open_file
+
+    found = DevelopmentFile.objects.filter(organization=world[key]).first()
+    if found is None:
+        born = date(2000, 5, 6)
+        found = do_open_file(
+            acting_user=None,
+            organization=world[key],
+            name=f"{key}申请人",
+            sex="female",
+            birth_date=born,
+            id_number=make_id_number(born, "female", area_code="130102", seq={"a1": 612, "b1": 614}[key]),
+            applied_on=date(2025, 3, 1),
+        )
+    return found
+
+
+def new_development_file(world: World, key: str) -> dict:
+    born = date(2001, 7, 8)
+    return {
+        "organization": world[key].pk,
+        "name": "新申请人",
+        "sex": "male",
+        "birth_date": born.isoformat(),
+        "id_number": make_id_number(born, "male", area_code="130102", seq=615),
+        "applied_on": "2025-04-01",
+    }
+
+
+def development_talk(world: World, key: str) -> dict:
+    return {"no": 2, "date": "2025-03-10"}
+
+
+DEVELOPMENT_FILE = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": development_file(w, k).pk},
+}
+ENDPOINTS += [
+    Endpoint("development:file_list", statuses(200)),
+    Endpoint("development:file_add", EDIT),
+    Endpoint(
+        "development:file_add",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=new_development_file,
+        url_kwarg="",
+        target="a1",
+    ),
+    Endpoint("development:file_detail", MEMBER_VIEW, **DEVELOPMENT_FILE),
+    Endpoint(
+        "development:step_add",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=development_talk,
+        **DEVELOPMENT_FILE,
+    ),
+    Endpoint("development-api:file-list", statuses(200), api=True),
+    Endpoint(
+        "development-api:file-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=new_development_file,
+        url_kwarg="",
+        target="a1",
+        outside="b1",
+    ),
+    Endpoint("development-api:file-detail", MEMBER_VIEW, api=True, **DEVELOPMENT_FILE),
+    Endpoint("development-api:file-steps", MEMBER_VIEW, api=True, **DEVELOPMENT_FILE),
+    Endpoint(
+        "development-api:file-steps",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=development_talk,
+        **DEVELOPMENT_FILE,
+    ),
+    Endpoint(
+        "development-api:check",
+        statuses(200),
+        api=True,
+        method="post",
+        payload=lambda world, key: {"birth_date": "2000-01-01", "steps": [{"no": 1, "date": "2025-03-01"}]},
+    ),
+]

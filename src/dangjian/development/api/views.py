@@ -1,0 +1,98 @@
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dangjian.core.api import ScopedViewSet, call_service
+from dangjian.members.models import Member
+from dangjian.organizations.models import Organization
+
+from .. import engine, services
+from ..conf import limits
+from ..models import DevelopmentFile
+from ..reading import FileError, read_timeline
+from .serializers import (
+    DevelopmentFileSerializer,
+    OpenFileSerializer,
+    StepCreateSerializer,
+    StepSerializer,
+    TimelineSerializer,
+)
+
+
+class DevelopmentFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """发展党员档案: the files in scope (filter `organization`, `stage`, `overdue=1`), open one, its steps.
+
+    Recording a step is checked by the rules engine: a refused step is 400 with the engine's messages
+    (citing the rule), unless an 组织管理员 over the branch gives `override_reason`. Out of scope: 404."""
+
+    model = DevelopmentFile
+    serializer_class = DevelopmentFileSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        files = super().get_queryset().select_related("organization").order_by("organization__path", "id")
+        params = self.request.query_params
+        if params.get("organization", "").isdigit():
+            files = files.filter(organization_id=params["organization"])
+        if params.get("stage"):
+            files = files.filter(stage=params["stage"])
+        if params.get("overdue") == "1":
+            files = files.filter(next_latest__lt=timezone.localdate(), closed_on__isnull=True)
+        return files
+
+    @extend_schema(request=OpenFileSerializer, responses={201: DevelopmentFileSerializer})
+    def create(self, request):
+        serializer = OpenFileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organization = get_object_or_404(
+            Organization.objects.visible_to(request.user, "change"), pk=data.pop("organization")
+        )
+        member_id = data.pop("member")
+        if member_id is not None:
+            data = {
+                "member": get_object_or_404(Member.objects.visible_to(request.user, "change"), pk=member_id),
+                "applied_on": data["applied_on"],
+            }
+        file = call_service(
+            services.do_open_file, acting_user=request.user, organization=organization, **data
+        )
+        return Response(DevelopmentFileSerializer(file).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses={200: StepSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=StepCreateSerializer, responses={201: StepSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def steps(self, request, pk=None):
+        """The file's steps in date order; POST records one (checked by the rules engine)."""
+        file = self.get_object()
+        if request.method == "GET":
+            return Response(
+                StepSerializer(
+                    file.steps.select_related("entered_by").order_by("date", "no", "id"), many=True
+                ).data
+            )
+        serializer = StepCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        step = call_service(
+            services.do_record_step, file, acting_user=request.user, **serializer.validated_data
+        )
+        return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
+
+
+class CheckView(APIView):
+    """Check a whole timeline (the JSON of `dangjian development check`) without storing anything."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=TimelineSerializer, responses={200: OpenApiResponse(description="engine result")})
+    def post(self, request):
+        try:
+            birth, steps, today = read_timeline(request.data)
+        except (FileError, KeyError) as error:
+            raise exceptions.ValidationError({"steps": str(error)}) from error
+        return Response(engine.check(birth, steps, limits=limits(), today=today).as_dict())

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "development"
+urlpatterns = [
+    path("", views.FileListView.as_view(), name="file_list"),
+    path("add/", views.FileAddView.as_view(), name="file_add"),
+    path("files/<int:pk>/", views.FileDetailView.as_view(), name="file_detail"),
+    path("files/<int:pk>/steps/", views.StepAddView.as_view(), name="step_add"),
+]

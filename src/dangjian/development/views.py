@@ -1,0 +1,149 @@
+"""Pages of 发展党员: the pipeline of the branches in scope, one person's file, opening a file, a step."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from dangjian.core.views import ScopedViewMixin, ServiceFormMixin
+from dangjian.organizations.models import Organization
+
+from . import engine, services
+from .forms import OpenFileForm, StepForm
+from .models import DevelopmentFile
+
+PAGE_SIZE = 100
+
+
+class FileListView(ScopedViewMixin, TemplateView):
+    """发展工作一览: every open file in scope with its stage, next step, window; overdue first."""
+
+    model = DevelopmentFile
+    template_name = "development/file_list.html"
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        files = self.get_queryset().open().select_related("organization")
+        organizations = Organization.objects.visible_to(self.request.user).branches().order_by("path")
+        org_id = params.get("organization", "")
+        if org_id.isdigit():
+            organization = organizations.filter(pk=org_id).first()
+            files = files.filter(organization=organization) if organization else files.none()
+        stage = params.get("stage", "")
+        if stage in engine.STAGES:
+            files = files.filter(stage=stage)
+        today = timezone.localdate()
+        overdue_only = params.get("overdue") == "1"
+        if overdue_only:
+            files = files.filter(next_latest__lt=today)
+        counts = dict(files.order_by().values_list("stage").annotate(n=Count("id")))
+        overdue = files.filter(next_latest__lt=today).count()
+        page = Paginator(
+            files.order_by("organization__path", "next_latest", "name", "id"), PAGE_SIZE
+        ).get_page(params.get("page"))
+        return super().get_context_data(
+            page=page,
+            organizations=organizations,
+            stages=engine.STAGES,
+            selected_org=org_id,
+            selected_stage=stage,
+            overdue_only=overdue_only,
+            counts=[(label, counts.get(key, 0)) for key, label in engine.STAGES.items()],
+            overdue=overdue,
+            today=today,
+            **kwargs,
+        )
+
+
+class FileAddView(ScopedViewMixin, ServiceFormMixin, FormView):
+    """Open a file: a person who handed in an application to a branch in the user's scope."""
+
+    model = DevelopmentFile
+    scope_action = "change"
+    form_class = OpenFileForm
+    template_name = "development/file_add.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return services.do_open_file(acting_user=self.request.user, **form.cleaned_data)
+
+
+def file_context(request, file, form):
+    result = services.evaluate(file)
+    problems: dict[int, list[str]] = {}
+    for violation in result.violations:
+        problems.setdefault(violation.index, []).append(violation.message)
+    steps = list(file.steps.select_related("entered_by").order_by("date", "no", "id"))
+    timeline = [(step, problems.get(i, [])) for i, step in enumerate(steps)]
+    return {
+        "file": file,
+        "result": result,
+        "timeline": timeline,
+        "form": form,
+        "may_change": request.user.is_authenticated
+        and DevelopmentFile.objects.visible_to(request.user, "change").filter(pk=file.pk).exists(),
+        "may_override": services.may_override(request.user, file.organization),
+        "steps": engine.STEPS,
+        "today": timezone.localdate(),
+    }
+
+
+class FileDetailView(ScopedViewMixin, View):
+    """One person's file as a timeline, the next steps' windows, and the form to record a step."""
+
+    model = DevelopmentFile
+    target_kwarg = "pk"
+
+    def get(self, request, pk):
+        file = self.target
+        form = StepForm(file=file, may_override=services.may_override(request.user, file.organization))
+        return render(request, "development/file_detail.html", file_context(request, file, form))
+
+
+class StepAddView(ScopedViewMixin, View):
+    """POST: record a step on a file; refused steps show the engine's messages on the file's page."""
+
+    model = DevelopmentFile
+    scope_action = "change"
+    target_kwarg = "pk"
+
+    def get(self, request, pk):
+        return redirect("development:file_detail", pk=pk)
+
+    def post(self, request, pk):
+        file = self.target
+        may_override = services.may_override(request.user, file.organization)
+        form = StepForm(request.POST, file=file, may_override=may_override)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.do_record_step(
+                    file,
+                    acting_user=request.user,
+                    no=data["no"],
+                    date=data["date"],
+                    fields=form.step_fields(),
+                    people=form.split(data.get("people") or ""),
+                    documents=form.split(data.get("documents") or ""),
+                    note=data.get("note") or "",
+                    override_reason=data.get("override_reason") or "",
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error.messages)
+            except PermissionDenied as error:
+                form.add_error(None, str(error) or "无权执行此操作。")
+            else:
+                messages.success(request, f"已记录第{data['no']}步「{engine.STEPS[data['no']]}」。")
+                return redirect(file.get_absolute_url())
+        file.refresh_from_db()
+        return render(request, "development/file_detail.html", file_context(request, file, form), status=200)
