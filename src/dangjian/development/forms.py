@@ -31,6 +31,13 @@ class OpenFileForm(forms.Form):
         )
 
 
+class CloseFileForm(forms.Form):
+    closed_on = forms.DateField(label="终止日期", widget=DateInput())
+    reason = forms.CharField(
+        label="终止原因", max_length=500, help_text="如：本人撤回申请、取消入党积极分子资格"
+    )
+
+
 class StepForm(forms.Form):
     """Record one step. Only the fields of the chosen step are read (the others are ignored)."""
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("add/", views.FileAddView.as_view(), name="file_add"),
     path("files/<int:pk>/", views.FileDetailView.as_view(), name="file_detail"),
     path("files/<int:pk>/steps/", views.StepAddView.as_view(), name="step_add"),
+    path("files/<int:pk>/close/", views.FileCloseView.as_view(), name="file_close"),
 ]

@@ -13,7 +13,7 @@ from dangjian.core.views import ScopedViewMixin, ServiceFormMixin
 from dangjian.organizations.models import Organization
 
 from . import engine, services
-from .forms import OpenFileForm, StepForm
+from .forms import CloseFileForm, OpenFileForm, StepForm
 from .models import DevelopmentFile
 
 PAGE_SIZE = 100
@@ -103,7 +103,9 @@ class FileDetailView(ScopedViewMixin, View):
     def get(self, request, pk):
         file = self.target
         form = StepForm(file=file, may_override=services.may_override(request.user, file.organization))
-        return render(request, "development/file_detail.html", file_context(request, file, form))
+        context = file_context(request, file, form)
+        context["close_form"] = CloseFileForm(initial={"closed_on": timezone.localdate()})
+        return render(request, "development/file_detail.html", context)
 
 
 class StepAddView(ScopedViewMixin, View):
@@ -147,3 +149,27 @@ class StepAddView(ScopedViewMixin, View):
                 return redirect(file.get_absolute_url())
         file.refresh_from_db()
         return render(request, "development/file_detail.html", file_context(request, file, form), status=200)
+
+
+class FileCloseView(ScopedViewMixin, View):
+    """POST: end a file (本人撤回申请, 取消入党积极分子资格…) with a date and reason; kept, not deleted."""
+
+    model = DevelopmentFile
+    scope_action = "change"
+    target_kwarg = "pk"
+
+    def get(self, request, pk):
+        return redirect("development:file_detail", pk=pk)
+
+    def post(self, request, pk):
+        form = CloseFileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.do_close_file(self.target, acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, "；".join(error.messages))
+            else:
+                messages.success(request, "已终止该发展党员档案（记录保留）。")
+        else:
+            messages.error(request, "终止须填写日期和原因。")
+        return redirect("development:file_detail", pk=pk)

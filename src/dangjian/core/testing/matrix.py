@@ -1492,6 +1492,10 @@ def development_talk(world: World, key: str) -> dict:
     return {"no": 2, "date": "2025-03-10"}
 
 
+def development_close(world: World, key: str) -> dict:
+    return {"closed_on": "2025-05-01", "reason": "本人撤回申请"}
+
+
 DEVELOPMENT_FILE = {
     "target": "a1",
     "outside": "b1",
@@ -1517,6 +1521,13 @@ ENDPOINTS += [
         payload=development_talk,
         **DEVELOPMENT_FILE,
     ),
+    Endpoint(
+        "development:file_close",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=development_close,
+        **DEVELOPMENT_FILE,
+    ),
     Endpoint("development-api:file-list", statuses(200), api=True),
     Endpoint(
         "development-api:file-list",
@@ -1529,6 +1540,14 @@ ENDPOINTS += [
         outside="b1",
     ),
     Endpoint("development-api:file-detail", MEMBER_VIEW, api=True, **DEVELOPMENT_FILE),
+    Endpoint(
+        "development-api:file-close",
+        statuses(403, s200=EDITORS),
+        api=True,
+        method="post",
+        payload=development_close,
+        **DEVELOPMENT_FILE,
+    ),
     Endpoint("development-api:file-steps", MEMBER_VIEW, api=True, **DEVELOPMENT_FILE),
     Endpoint(
         "development-api:file-steps",

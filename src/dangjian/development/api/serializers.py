@@ -105,3 +105,8 @@ class TimelineSerializer(serializers.Serializer):
     birth_date = serializers.DateField(required=False, allow_null=True)
     today = serializers.DateField(required=False, allow_null=True)
     steps = serializers.ListField(child=serializers.DictField())
+
+
+class CloseFileSerializer(serializers.Serializer):
+    closed_on = serializers.DateField()
+    reason = serializers.CharField(max_length=500)

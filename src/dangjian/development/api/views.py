@@ -16,6 +16,7 @@ from ..conf import limits
 from ..models import DevelopmentFile
 from ..reading import FileError, read_timeline
 from .serializers import (
+    CloseFileSerializer,
     DevelopmentFileSerializer,
     OpenFileSerializer,
     StepCreateSerializer,
@@ -82,6 +83,18 @@ class DevelopmentFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
             services.do_record_step, file, acting_user=request.user, **serializer.validated_data
         )
         return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CloseFileSerializer, responses={200: DevelopmentFileSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """End the file with a date and a reason (kept, never deleted)."""
+        file = self.get_object()
+        serializer = CloseFileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        file = call_service(
+            services.do_close_file, file, acting_user=request.user, **serializer.validated_data
+        )
+        return Response(DevelopmentFileSerializer(file).data)
 
 
 class CheckView(APIView):

@@ -156,3 +156,30 @@ def test_the_schema_describes_the_development_api(world, client_as):
     schema = client_as("county_admin").get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/development/files/{id}/steps/" in schema
     assert "/api/v1/development/check/" in schema
+
+
+def test_close_a_file_on_the_page_and_in_the_api(world, client_as):
+    file = open_file(world)
+    client = client_as("branch_a1_admin")
+    response = client.post(
+        reverse("development:file_close", args=[file.pk]),
+        {"closed_on": "2025-04-01", "reason": "本人撤回申请"},
+    )
+    assert response.status_code == 302
+    file.refresh_from_db()
+    assert (file.closed_on, file.closed_reason) == (date(2025, 4, 1), "本人撤回申请")
+    assert file.name not in client.get(reverse("development:file_list")).content.decode()  # open files only
+    other = open_file(world, seq=708, name="另一人")
+    api = client.post(
+        f"/api/v1/development/files/{other.pk}/close/",
+        data=json.dumps({"closed_on": "2025-04-02", "reason": "取消入党积极分子资格"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 200 and api.json()["closed_reason"] == "取消入党积极分子资格"
+    again = client.post(
+        f"/api/v1/development/files/{other.pk}/close/",
+        data=json.dumps({"closed_on": "2025-04-03", "reason": "x"}),
+        content_type="application/json",
+    )
+    assert again.status_code == 400
+    assert DevelopmentFile.objects.filter(pk__in=[file.pk, other.pk]).count() == 2  # kept
