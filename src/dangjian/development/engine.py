@@ -6,7 +6,9 @@ the stage the person has reached and, for each next step, its earliest and lates
 records a step, the pages and `dangjian development check FILE.json` all call this one function.
 
 Step-specific fields (documented for users in docs/development-check.md):
-  3, 7  recommendations, optional
+  3, 7  recommendations, optional; where a committee requires 双推双考 (models.DualRequirement):
+        party_recommendation, public_recommendation {"participants", "for"},
+        written_exam, interview {"score", "pass_mark"} (see `dual_problems`)
   5     mentors: [{"name", "status": "full"|"probationary", "under_probation_discipline": bool}]
   9     sponsors: [{"name", "status", "under_probation_discipline", "rights_restored", "full_since"}]
   10    conclusion: "passed" | "failed"
@@ -562,3 +564,54 @@ def _windows(done: dict, lim: Limits, probation_end, cancelled: bool) -> list[Wi
     if top == 23:
         return [Window(24, d(23), add_months(d(23), lim.confirmation_approval_within_months))]
     return [Window(top + 1, d(top), None)]
+
+
+DUAL_RECOMMENDATIONS = {"party_recommendation": "党员推荐", "public_recommendation": "群众推荐"}
+DUAL_EXAMS = {"written_exam": "笔试", "interview": "面试"}
+
+
+def _number(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def dual_problems(no: int, fields: dict, owner: str = "上级党委") -> list[tuple[str, str]]:
+    """双推双考 (a committee's requirement, not the 细则's): the fields of step 3 or 7 must carry
+    `party_recommendation` and `public_recommendation` ({"participants": N, "for": M}: M of N recommended)
+    and `written_exam` and `interview` ({"score": S, "pass_mark": P}, S ≥ P). (code, message) pairs."""
+    what = f"第{no}步「{STEPS.get(no, '')}」"
+    rule = f"（{owner}双推双考要求）"
+    out: list[tuple[str, str]] = []
+    for key, label in DUAL_RECOMMENDATIONS.items():
+        item = fields.get(key)
+        item = item if isinstance(item, dict) else {}
+        participants, votes_for = _number(item.get("participants")), _number(item.get("for"))
+        if participants is None or votes_for is None:
+            out.append(("dual_missing", f"{what}须填写{label}的参加人数和推荐票数{rule}"))
+        elif participants <= 0 or votes_for < 0 or votes_for > participants:
+            out.append(
+                (
+                    "dual_numbers",
+                    f"{what}{label}的推荐票数{item.get('for')}与参加人数{item.get('participants')}不符{rule}",
+                )
+            )
+        elif votes_for == 0:
+            out.append(("dual_not_recommended", f"{what}{label}无人推荐{rule}"))
+    for key, label in DUAL_EXAMS.items():
+        item = fields.get(key)
+        item = item if isinstance(item, dict) else {}
+        score, mark = _number(item.get("score")), _number(item.get("pass_mark"))
+        if score is None or mark is None:
+            out.append(("dual_missing", f"{what}须填写{label}成绩和合格分数线{rule}"))
+        elif score < mark:
+            out.append(
+                (
+                    "dual_failed",
+                    f"{what}{label}成绩{item.get('score')}分，低于合格分数线{item.get('pass_mark')}分{rule}",
+                )
+            )
+    return out

@@ -13,6 +13,7 @@ from dangjian.core.fields import EncryptedTextField
 from dangjian.core.masking import mask_id_number
 from dangjian.core.models import OrgScopedModel, TimeStampedModel
 from dangjian.core.querysets import OrgScopedQuerySet, ScopedQuerySet
+from dangjian.core.tree import ancestor_paths
 from dangjian.core.validators import id_number_birth_date, id_number_sex, validate_id_number
 from dangjian.members.choices import Sex
 
@@ -182,3 +183,66 @@ def register_personal_information() -> None:
 
     register_masked_field("development.developmentfile", "id_number", mask_id_number)
     register_masked_field("development.developmentfile", "id_number_index", lambda v: "…")
+
+
+class DualRequirement(OrgScopedModel):
+    """双推双考: a committee requires, for its subtree from `valid_from`, that selecting activists (step 3)
+    and/or candidates (step 7) carries two recommendations (党员推荐, 群众推荐, with counts) and two
+    examinations (笔试, 面试, with the score and the pass mark). Ended by `valid_until`, never deleted."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name="提出要求的党委",
+        on_delete=models.PROTECT,
+        related_name="development_dual_requirements",
+    )
+    for_activists = models.BooleanField("确定入党积极分子（第3步）", default=False)
+    for_candidates = models.BooleanField("确定发展对象（第7步）", default=False)
+    valid_from = models.DateField("施行日期")
+    valid_until = models.DateField("停止日期", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "双推双考要求"
+        verbose_name_plural = "双推双考要求"
+        ordering = ["organization__path", "-valid_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(for_activists=True) | Q(for_candidates=True),
+                name="%(app_label)s_%(class)s_some_step",
+                violation_error_message="双推双考要求须至少适用于确定入党积极分子或确定发展对象。",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_until_after_from",
+                violation_error_message="停止日期不能早于施行日期。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} 双推双考（{self.steps_label}，{self.valid_from}起）"
+
+    @property
+    def steps(self) -> list[int]:
+        return [no for no, on in ((3, self.for_activists), (7, self.for_candidates)) if on]
+
+    @property
+    def steps_label(self) -> str:
+        return "、".join(engine.STEPS[no] for no in self.steps)
+
+    def clean(self):
+        if self.organization_id and self.organization.holds_members:
+            raise ValidationError({"organization": "双推双考要求由党委（党总支）对其下属党支部提出。"})
+
+    @classmethod
+    def applying(cls, branch, no: int, on):
+        """The requirements in force on `on` for step `no` of a file in `branch` (set by it or above it)."""
+        if no not in (3, 7):
+            return cls.objects.none()
+        step = {"for_activists": True} if no == 3 else {"for_candidates": True}
+        ancestors = [*ancestor_paths(branch.path), branch.path]
+        return cls.objects.filter(organization__path__in=ancestors, valid_from__lte=on, **step).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+        )

@@ -19,7 +19,7 @@ from dangjian.audit.choices import AuditAction
 
 from . import engine
 from .conf import limits
-from .models import DevelopmentFile, Step
+from .models import DevelopmentFile, DualRequirement, Step
 
 
 class StepRefused(ValidationError):
@@ -139,6 +139,7 @@ def _record_step(file, *, acting_user, no, date, fields, people, documents, note
     count = file.steps.count()
     result = evaluate(file, new)
     problems = [v.message for v in result.violations if v.index == count]
+    problems += dual_requirement_problems(file.organization, no, date, step_fields)
     if problems and not override_reason:
         raise StepRefused(problems)
     if problems and not may_override(acting_user, file.organization):
@@ -200,3 +201,50 @@ def do_close_file(file: DevelopmentFile, *, acting_user, closed_on: date, reason
     file.save()
     audit.record_update(file, before, acting_user=acting_user, action=AuditAction.DEACTIVATE)
     return file
+
+
+def dual_requirement_problems(branch, no: int, on: date, fields: dict) -> list[str]:
+    """双推双考: the messages for step `no` when a committee above `branch` requires it on `on`."""
+    requirement = (
+        DualRequirement.applying(branch, no, on)
+        .select_related("organization")
+        .order_by("organization__path")
+        .first()
+    )
+    if requirement is None:
+        return []
+    return [message for _, message in engine.dual_problems(no, fields, requirement.organization.name)]
+
+
+@transaction.atomic
+def do_set_dual_requirement(
+    *, acting_user, organization, valid_from: date, for_activists=False, for_candidates=False, note=""
+) -> DualRequirement:
+    """A committee requires 双推双考 for its subtree from `valid_from` (audited)."""
+    require(acting_user, organization)
+    requirement = DualRequirement(
+        organization=organization,
+        valid_from=valid_from,
+        for_activists=for_activists,
+        for_candidates=for_candidates,
+        note=note.strip(),
+    )
+    requirement.full_clean()
+    requirement.save()
+    audit.record_create(requirement, acting_user=acting_user)
+    return requirement
+
+
+@transaction.atomic
+def do_end_dual_requirement(
+    requirement: DualRequirement, *, acting_user, valid_until: date
+) -> DualRequirement:
+    """Stop a 双推双考 requirement from a date (kept, never deleted; audited)."""
+    require(acting_user, requirement.organization)
+    requirement = DualRequirement.objects.select_for_update().get(pk=requirement.pk)
+    before = audit.snapshot(requirement)
+    requirement.valid_until = valid_until
+    requirement.full_clean()
+    requirement.save()
+    audit.record_update(requirement, before, acting_user=acting_user, action=AuditAction.DEACTIVATE)
+    return requirement
