@@ -15,7 +15,7 @@ from dangjian.core.models import OrgScopedModel, TimeStampedModel
 from dangjian.core.querysets import OrgScopedQuerySet, ScopedQuerySet
 from dangjian.core.tree import ancestor_paths
 from dangjian.core.validators import id_number_birth_date, id_number_sex, validate_id_number
-from dangjian.members.choices import Sex
+from dangjian.members.choices import ETHNICITY_CHOICES, Education, MemberCategory, Sex
 
 from . import engine
 
@@ -56,6 +56,9 @@ class DevelopmentFile(OrgScopedModel):
     id_number_index = models.CharField(
         "身份证号索引", max_length=64, blank=True, editable=False, db_index=True
     )
+    ethnicity = models.CharField("民族", max_length=2, choices=ETHNICITY_CHOICES, blank=True)
+    education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
+    category = models.CharField("人员类别", max_length=16, choices=MemberCategory.choices, blank=True)
     stage = models.CharField("阶段", max_length=16, choices=STAGE_CHOICES, default="applicant")
     next_step = models.PositiveSmallIntegerField("下一步", null=True, blank=True, choices=STEP_CHOICES)
     next_earliest = models.DateField("下一步最早", null=True, blank=True)
@@ -246,3 +249,71 @@ class DualRequirement(OrgScopedModel):
         return cls.objects.filter(organization__path__in=ancestors, valid_from__lte=on, **step).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on)
         )
+
+
+class DevelopmentPlan(OrgScopedModel):
+    """发展计划（指标）: how many a committee or branch plans to admit in a year (step 17 approvals), in
+    total and, optionally, of which women, 35岁及以下, 大专及以上 and by occupation (人员类别)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name="党组织",
+        on_delete=models.PROTECT,
+        related_name="development_plans",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    total = models.PositiveIntegerField("发展党员计划数")
+    women = models.PositiveIntegerField("其中女性", null=True, blank=True)
+    young = models.PositiveIntegerField("其中35岁及以下", null=True, blank=True)
+    college = models.PositiveIntegerField("其中大专及以上学历", null=True, blank=True)
+    by_category = models.JSONField(
+        "按人员类别", default=dict, blank=True, help_text='人员类别代码 → 计划数，例如 {"farmer": 3}'
+    )
+    note = models.TextField("说明", blank=True)
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "发展党员计划"
+        verbose_name_plural = "发展党员计划"
+        ordering = ["-year", "organization__path", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message="该党组织该年度已有发展党员计划。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.year}年发展党员计划"
+
+    def get_absolute_url(self):
+        return reverse("development:plan_list") + f"?year={self.year}"
+
+    def clean(self):
+        errors = {}
+        if self.organization_id and self.organization.kind == "party_group":
+            errors["organization"] = "发展党员计划由党委、党总支或党支部制定。"
+        if self.year is not None and not 2000 <= self.year <= 2100:
+            errors["year"] = "年度应在2000–2100之间。"
+        if self.total is not None:
+            for name in ("women", "young", "college"):
+                value = getattr(self, name)
+                if value is not None and value > self.total:
+                    label = self._meta.get_field(name).verbose_name
+                    errors[name] = f"{label}（{value}）不能多于计划总数（{self.total}）。"
+        categories = dict(MemberCategory.choices)
+        if not isinstance(self.by_category, dict):
+            errors["by_category"] = "按人员类别的计划应为“类别: 人数”。"
+        else:
+            for code, count in self.by_category.items():
+                if code not in categories:
+                    errors["by_category"] = f"人员类别“{code}”不存在。"
+                elif not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                    errors["by_category"] = f"{categories[code]}的计划数应为非负整数。"
+            if self.total is not None and not errors.get("by_category"):
+                if sum(self.by_category.values()) > self.total:
+                    errors["by_category"] = "按人员类别的计划数之和不能多于计划总数。"
+        if errors:
+            raise ValidationError(errors)

@@ -19,7 +19,7 @@ from dangjian.audit.choices import AuditAction
 
 from . import engine
 from .conf import limits
-from .models import DevelopmentFile, DualRequirement, Step
+from .models import DevelopmentFile, DevelopmentPlan, DualRequirement, Step
 
 
 class StepRefused(ValidationError):
@@ -248,3 +248,28 @@ def do_end_dual_requirement(
     requirement.save()
     audit.record_update(requirement, before, acting_user=acting_user, action=AuditAction.DEACTIVATE)
     return requirement
+
+
+PLAN_FIELDS = ("total", "women", "young", "college", "by_category", "note")
+
+
+@transaction.atomic
+def do_set_plan(*, acting_user, organization, year: int, **values) -> DevelopmentPlan:
+    """Create or change the year's development plan of a committee or branch (audited)."""
+    require(acting_user, organization)
+    unknown = set(values) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValidationError(f"未知的计划项：{'、'.join(sorted(unknown))}")
+    plan = DevelopmentPlan.objects.select_for_update().filter(organization=organization, year=year).first()
+    before = audit.snapshot(plan) if plan else None
+    if plan is None:
+        plan = DevelopmentPlan(organization=organization, year=year)
+    for name, value in values.items():
+        setattr(plan, name, value.strip() if name == "note" else value)
+    plan.full_clean()
+    plan.save()
+    if before is None:
+        audit.record_create(plan, acting_user=acting_user)
+    else:
+        audit.record_update(plan, before, acting_user=acting_user)
+    return plan
