@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dangjian.exams",
     "dangjian.originality",
     "dangjian.development",
+    "dangjian.youth",
     "dangjian.seeding",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("exams/", include("dangjian.exams.urls")),
     path("originality/", include("dangjian.originality.urls")),
     path("development/", include("dangjian.development.urls")),
+    path("youth/", include("dangjian.youth.urls")),
     path("api/v1/organizations/", include("dangjian.organizations.api.urls")),
     path("api/v1/members/", include("dangjian.members.api.urls")),
     path("api/v1/activities/", include("dangjian.activities.api.urls")),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("api/v1/exams/", include("dangjian.exams.api.urls")),
     path("api/v1/originality/", include("dangjian.originality.api.urls")),
     path("api/v1/development/", include("dangjian.development.api.urls")),
+    path("api/v1/youth/", include("dangjian.youth.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (our CSP forbids inline scripts); its
     # template still carries one small <style> block, allowed on this page only.

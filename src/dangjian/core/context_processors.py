@@ -44,6 +44,7 @@ def navigation(request):
         items.append({"key": "originality", "label": "雷同检测", "url": reverse("originality:check_list")})
     if scope.allows("view"):
         items.append({"key": "development", "label": "发展党员", "url": reverse("development:file_list")})
+        items.append({"key": "youth", "label": "推优和青年培养", "url": reverse("youth:recommendation_list")})
     if scope.allows("manage_users"):
         items.append({"key": "users", "label": "账号管理", "url": reverse("accounts:user_list")})
     if scope.allows("audit"):

@@ -1565,3 +1565,217 @@ ENDPOINTS += [
         payload=lambda world, key: {"birth_date": "2000-01-01", "steps": [{"no": 1, "date": "2025-03-01"}]},
     ),
 ]
+
+
+# 推优 and youth cohorts (issue #5, youth part: youth.views, youth.api). A 团支部, a recommendation to the
+# world key's branch and a cohort organized by it (with one trainee) are made on first use (A1 in scope, B1
+# outside). They are read by the grants over that organization (a 党员 reads none) and written by a change
+# grant (an inspector or a 系统管理员 gets 403).
+NOT_SCOPED = NOT_SCOPED | {"youth-api:api-root"}
+
+
+def youth_organization(world: World, key: str):
+    from dangjian.youth.models import YouthOrganization
+
+    return YouthOrganization.objects.get_or_create(organization=world[key], name=f"{key}团支部")[0]
+
+
+def youth_recommendation(world: World, key: str):
+    from dangjian.youth.models import Recommendation
+    from dangjian.youth.services import do_create_recommendation
+
+    found = Recommendation.objects.filter(organization=world[key]).first()
+    return found or do_create_recommendation(
+        acting_user=None,
+        organization=world[key],
+        youth_organization=youth_organization(world, key),
+        **new_recommendation_fields(),
+    )
+
+
+def new_recommendation_fields() -> dict:
+    return {
+        "name": "推优青年",
+        "sex": "female",
+        "birth_date": date(2001, 4, 5),
+        "recommended_on": date(2025, 3, 1),
+        "attendees": 20,
+        "votes_for": 18,
+        "votes_against": 0,
+        "opinion": "同意推荐。",
+    }
+
+
+def new_recommendation(world: World, key: str) -> dict:
+    fields = {
+        k: (v.isoformat() if isinstance(v, date) else v) for k, v in new_recommendation_fields().items()
+    }
+    return {
+        **fields,
+        "organization": world[key].pk,
+        "youth_organization": youth_organization(world, key).pk,
+        "education": "",
+        "occupation": "",
+        "document": "",
+    }
+
+
+def youth_trainee(world: World, key: str):
+    from dangjian.youth.models import Cohort, CohortMember
+
+    cohort = Cohort.objects.get_or_create(
+        organization=world[key], name=f"{key}青马班", tier="other", year=2025
+    )[0]
+    return CohortMember.objects.get_or_create(cohort=cohort, name=f"{key}青年")[0]
+
+
+RECOMMENDATION = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": youth_recommendation(w, k).pk},
+}
+COHORT = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": youth_trainee(w, k).cohort_id},
+}
+TRAINEE = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": youth_trainee(w, k).pk},
+}
+WRITE_302 = statuses(403, s302=EDITORS)
+YOUTH_CREATE = {"url_kwarg": "", "target": "a1", "method": "post"}
+ENDPOINTS += [
+    Endpoint("youth:recommendation_list", statuses(200)),
+    Endpoint("youth:youth_organization_add", EDIT),
+    Endpoint(
+        "youth:youth_organization_add",
+        WRITE_302,
+        payload=lambda w, k: {"organization": w[k].pk, "name": "新团支部"},
+        **YOUTH_CREATE,
+    ),
+    Endpoint("youth:recommendation_add", EDIT),
+    Endpoint("youth:recommendation_add", WRITE_302, payload=new_recommendation, **YOUTH_CREATE),
+    Endpoint("youth:recommendation_detail", MEMBER_VIEW, **RECOMMENDATION),
+    Endpoint(
+        "youth:recommendation_accept",
+        WRITE_302,
+        method="post",
+        payload=lambda w, k: {"decided_on": "2025-03-10", "applied_on": "2025-03-05"},
+        **RECOMMENDATION,
+    ),
+    Endpoint(
+        "youth:recommendation_reject",
+        WRITE_302,
+        method="post",
+        payload=lambda w, k: {"decided_on": "2025-03-10", "reason": "本人暂不申请"},
+        **RECOMMENDATION,
+    ),
+    Endpoint("youth:cohort_list", statuses(200)),
+    Endpoint("youth:cohort_add", EDIT),
+    Endpoint(
+        "youth:cohort_add",
+        WRITE_302,
+        payload=lambda w, k: {
+            "organization": w[k].pk,
+            "name": "青马班",
+            "tier": "school",
+            "year": 2025,
+            "required_practice_hours": "10",
+        },
+        **YOUTH_CREATE,
+    ),
+    Endpoint("youth:cohort_detail", MEMBER_VIEW, **COHORT),
+    Endpoint(
+        "youth:trainee_add", WRITE_302, method="post", payload=lambda w, k: {"name": "新学员"}, **COHORT
+    ),
+    Endpoint(
+        "youth:practice_add",
+        WRITE_302,
+        method="post",
+        payload=lambda w, k: {"title": "志愿服务", "date": "2025-04-01", "hours": "4"},
+        **TRAINEE,
+    ),
+    Endpoint(
+        "youth:trainee_complete",
+        WRITE_302,
+        method="post",
+        payload=lambda w, k: {"completed_on": "2025-05-01"},
+        **TRAINEE,
+    ),
+    Endpoint("youth-api:youth-organization-list", statuses(200), api=True),
+    Endpoint(
+        "youth-api:youth-organization-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        outside="b1",
+        payload=lambda w, k: {"organization": w[k].pk, "name": "新团支部"},
+        **YOUTH_CREATE,
+    ),
+    Endpoint("youth-api:recommendation-list", statuses(200), api=True),
+    Endpoint(
+        "youth-api:recommendation-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        outside="b1",
+        payload=new_recommendation,
+        **YOUTH_CREATE,
+    ),
+    Endpoint("youth-api:recommendation-detail", MEMBER_VIEW, api=True, **RECOMMENDATION),
+    Endpoint(
+        "youth-api:recommendation-accept",
+        statuses(403, s200=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"decided_on": "2025-03-10", "applied_on": "2025-03-05"},
+        **RECOMMENDATION,
+    ),
+    Endpoint(
+        "youth-api:recommendation-reject",
+        statuses(403, s200=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"decided_on": "2025-03-10", "reason": "本人暂不申请"},
+        **RECOMMENDATION,
+    ),
+    Endpoint("youth-api:cohort-list", statuses(200), api=True),
+    Endpoint(
+        "youth-api:cohort-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        outside="b1",
+        payload=lambda w, k: {"organization": w[k].pk, "name": "青马班", "tier": "school", "year": 2025},
+        **YOUTH_CREATE,
+    ),
+    Endpoint("youth-api:cohort-detail", MEMBER_VIEW, api=True, **COHORT),
+    Endpoint("youth-api:cohort-trainees", MEMBER_VIEW, api=True, **COHORT),
+    Endpoint(
+        "youth-api:cohort-trainees",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"name": "新学员", "mentor": "导师"},
+        **COHORT,
+    ),
+    Endpoint("youth-api:trainee-detail", MEMBER_VIEW, api=True, **TRAINEE),
+    Endpoint(
+        "youth-api:trainee-practices",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"title": "志愿服务", "date": "2025-04-01", "hours": "4"},
+        **TRAINEE,
+    ),
+    Endpoint(
+        "youth-api:trainee-complete",
+        statuses(403, s200=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"completed_on": "2025-05-01"},
+        **TRAINEE,
+    ),
+]

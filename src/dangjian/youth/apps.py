@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class YouthConfig(AppConfig):
+    name = "dangjian.youth"
+    verbose_name = "推优和青年培养"
