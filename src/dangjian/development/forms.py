@@ -153,3 +153,25 @@ class StepForm(forms.Form):
         for sep in "、，,;；":
             text = text.replace(sep, "\n")
         return [part.strip() for part in text.splitlines() if part.strip()]
+
+
+class PlanForm(forms.Form):
+    """A year's development plan (发展计划) of a committee or branch; the optional counts are of the total."""
+
+    organization = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.none())
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    total = forms.IntegerField(label="发展党员计划数", min_value=0)
+    women = forms.IntegerField(label="其中女性", min_value=0, required=False)
+    young = forms.IntegerField(label="其中35岁及以下", min_value=0, required=False)
+    college = forms.IntegerField(label="其中大专及以上学历", min_value=0, required=False)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            Organization.objects.visible_to(user, "change")
+            .exclude(kind="party_group")
+            .active()
+            .order_by("path")
+        )
+        self.fields["year"].initial = timezone.localdate().year

@@ -9,4 +9,7 @@ urlpatterns = [
     path("files/<int:pk>/", views.FileDetailView.as_view(), name="file_detail"),
     path("files/<int:pk>/steps/", views.StepAddView.as_view(), name="step_add"),
     path("files/<int:pk>/close/", views.FileCloseView.as_view(), name="file_close"),
+    path("plans/", views.PlanListView.as_view(), name="plan_list"),
+    path("plans/set/", views.PlanSetView.as_view(), name="plan_set"),
+    path("statistics/<int:pk>/", views.StatisticsView.as_view(), name="statistics"),
 ]

@@ -1,7 +1,9 @@
 """Pages of 发展党员: the pipeline of the branches in scope, one person's file, opening a file, a step."""
 
+from datetime import date
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -9,12 +11,14 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from dangjian.accounts.scope import scope_q
 from dangjian.core.views import ScopedViewMixin, ServiceFormMixin
+from dangjian.core.xlsx import add_sheet, append_row, new_workbook, to_bytes, xlsx_response
 from dangjian.organizations.models import Organization
 
-from . import engine, services
-from .forms import CloseFileForm, OpenFileForm, StepForm
-from .models import DevelopmentFile
+from . import engine, services, statistics
+from .forms import CloseFileForm, OpenFileForm, PlanForm, StepForm
+from .models import DevelopmentFile, DevelopmentPlan
 
 PAGE_SIZE = 100
 
@@ -55,6 +59,9 @@ class FileListView(ScopedViewMixin, TemplateView):
             counts=[(label, counts.get(key, 0)) for key, label in engine.STAGES.items()],
             overdue=overdue,
             today=today,
+            stats_org=Organization.objects.filter(scope_q(self.request.user, "view", "path"))
+            .order_by("path")
+            .first(),
             **kwargs,
         )
 
@@ -173,3 +180,132 @@ class FileCloseView(ScopedViewMixin, View):
         else:
             messages.error(request, "终止须填写日期和原因。")
         return redirect("development:file_detail", pk=pk)
+
+
+def period_from(params) -> tuple[date, date]:
+    """`start`/`end` (YYYY-MM-DD) of the query, else `year`, else the current year; a wrong date is a 400."""
+    today = timezone.localdate()
+    year = params.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
+    try:
+        start = date.fromisoformat(params["start"]) if params.get("start") else date(year, 1, 1)
+        end = date.fromisoformat(params["end"]) if params.get("end") else date(year, 12, 31)
+    except ValueError as error:
+        raise BadRequest("日期格式应为YYYY-MM-DD。") from error
+    if end < start:
+        raise BadRequest("结束日期不能早于开始日期。")
+    return start, end
+
+
+class StatisticsView(ScopedViewMixin, TemplateView):
+    """发展党员统计 of an organization's subtree in a period (?start=&end= or ?year=); ?format=xlsx.
+
+    Read by the grants over the organization, as the files are (a 党员's own-branch view does not)."""
+
+    model = Organization
+    target_kwarg = "pk"
+    template_name = "development/statistics.html"
+
+    def get_queryset(self):
+        return Organization.objects.filter(scope_q(self.request.user, "view", "path"))
+
+    def get(self, request, *args, **kwargs):
+        start, end = period_from(request.GET)
+        stats = statistics.statistics(self.target, start, end)
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(
+                statistics_xlsx(stats), f"发展党员统计_{self.target.name}_{start}_{end}.xlsx"
+            )
+        organizations = (
+            Organization.objects.visible_to(request.user).exclude(kind="party_group").order_by("path")
+        )
+        return self.render_to_response(
+            self.get_context_data(
+                stats=stats,
+                organization=self.target,
+                organizations=organizations,
+                tables=[
+                    ("性别", stats.by_sex),
+                    ("审批时年龄", stats.by_band),
+                    ("学历", stats.by_education),
+                    ("人员类别", stats.by_category),
+                    ("民族", stats.by_ethnicity),
+                    ("在培养阶段（未终止档案）", stats.pipeline),
+                    (f"逾期的下一步（共{stats.overdue}人）", stats.overdue_by_step),
+                ],
+            )
+        )
+
+
+def statistics_xlsx(stats) -> bytes:
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, "发展党员统计", ["项目", "分类", "人数"], {"项目": 16, "分类": 30})
+    totals = stats.totals
+    for label, key in (("发展党员", "total"), ("其中女性", "women"), ("其中少数民族", "minority")):
+        append_row(sheet, ["合计", label, totals[key]])
+    append_row(sheet, ["合计", "其中35岁及以下", totals["young"]])
+    append_row(sheet, ["合计", "其中大专及以上", totals["college"]])
+    for title, rows in (
+        ("性别", stats.by_sex),
+        ("年龄（审批时）", stats.by_band),
+        ("学历", stats.by_education),
+        ("人员类别", stats.by_category),
+        ("民族", stats.by_ethnicity),
+        ("在培养阶段", stats.pipeline),
+        ("逾期的下一步", stats.overdue_by_step),
+    ):
+        for label, n in rows:
+            append_row(sheet, [title, label, n])
+    plans = add_sheet(
+        workbook,
+        "计划完成情况",
+        ["党组织", "年度", "计划数", "已发展", "计划女性", "女性", "计划35岁及以下", "35岁及以下"],
+    )
+    for row in stats.plans:
+        append_row(
+            plans,
+            [
+                row.plan.organization.name,
+                row.plan.year,
+                row.plan.total,
+                row.actual["total"],
+                row.plan.women,
+                row.actual["women"],
+                row.plan.young,
+                row.actual["young"],
+            ],
+        )
+    return to_bytes(workbook)
+
+
+class PlanListView(ScopedViewMixin, TemplateView):
+    """发展计划: the year's plans of the organizations in scope, each against its admissions."""
+
+    model = DevelopmentPlan
+    template_name = "development/plan_list.html"
+
+    def get_context_data(self, **kwargs):
+        year = self.request.GET.get("year", "")
+        year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+        plans = (
+            self.get_queryset()
+            .filter(year=year)
+            .select_related("organization")
+            .order_by("organization__path")
+        )
+        return super().get_context_data(year=year, rows=statistics.plan_progress(plans), **kwargs)
+
+
+class PlanSetView(ScopedViewMixin, ServiceFormMixin, FormView):
+    """Set (create or change) a year's plan of a committee or branch in scope."""
+
+    model = DevelopmentPlan
+    scope_action = "change"
+    form_class = PlanForm
+    template_name = "development/plan_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return services.do_set_plan(acting_user=self.request.user, **form.cleaned_data)

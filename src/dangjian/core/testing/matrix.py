@@ -1567,6 +1567,57 @@ ENDPOINTS += [
 ]
 
 
+# 发展计划 and 发展统计 (issue #5): a plan of the world key's branch is set on first use (A1 in scope, B1
+# outside); the statistics page and API read the subtree of the organization in the URL. Read by the grants
+# over it (a 党员 reads neither); setting a plan needs a change grant (an inspector or a 系统管理员 gets 403).
+def development_plan(world: World, key: str):
+    from dangjian.development.models import DevelopmentPlan
+    from dangjian.development.services import do_set_plan
+
+    found = DevelopmentPlan.objects.filter(organization=world[key]).first()
+    return found or do_set_plan(acting_user=None, organization=world[key], year=2025, total=2)
+
+
+def new_development_plan(world: World, key: str) -> dict:
+    return {"organization": world[key].pk, "year": 2026, "total": 3, "women": 1}
+
+
+ENDPOINTS += [
+    Endpoint("development:plan_list", statuses(200)),
+    Endpoint("development:plan_set", EDIT),
+    Endpoint(
+        "development:plan_set",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=new_development_plan,
+        url_kwarg="",
+        target="a1",
+    ),
+    Endpoint("development:statistics", MEMBER_VIEW, **ORG),
+    Endpoint("development-api:plan-list", statuses(200), api=True),
+    Endpoint(
+        "development-api:plan-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=new_development_plan,
+        url_kwarg="",
+        target="a1",
+        outside="b1",
+    ),
+    Endpoint(
+        "development-api:plan-detail",
+        MEMBER_VIEW,
+        api=True,
+        target="a1",
+        outside="b1",
+        url_kwarg="",
+        more_kwargs=lambda w, k: {"pk": development_plan(w, k).pk},
+    ),
+    Endpoint("development-api:statistics", MEMBER_VIEW, api=True, **ORG),
+]
+
+
 # 推优 and youth cohorts (issue #5, youth part: youth.views, youth.api). A 团支部, a recommendation to the
 # world key's branch and a cohort organized by it (with one trainee) are made on first use (A1 in scope, B1
 # outside). They are read by the grants over that organization (a 党员 reads none) and written by a change

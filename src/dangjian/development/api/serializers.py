@@ -3,7 +3,7 @@ from rest_framework import serializers
 from dangjian.members.choices import Sex
 
 from .. import engine
-from ..models import DevelopmentFile, Step
+from ..models import DevelopmentFile, DevelopmentPlan, Step
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -110,3 +110,41 @@ class TimelineSerializer(serializers.Serializer):
 class CloseFileSerializer(serializers.Serializer):
     closed_on = serializers.DateField()
     reason = serializers.CharField(max_length=500)
+
+
+class DevelopmentPlanSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    actual = serializers.SerializerMethodField(help_text="该年度本组织及下级已发展（第17步审批）人数")
+
+    class Meta:
+        model = DevelopmentPlan
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "year",
+            "total",
+            "women",
+            "young",
+            "college",
+            "by_category",
+            "note",
+            "actual",
+        ]
+        read_only_fields = fields
+
+    def get_actual(self, plan) -> dict:
+        from ..statistics import plan_progress
+
+        return plan_progress([plan])[0].actual
+
+
+class SetPlanSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    total = serializers.IntegerField(min_value=0)
+    women = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    young = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    college = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    by_category = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
+    note = serializers.CharField(required=False, allow_blank=True)

@@ -1,9 +1,14 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .views import CheckView, DevelopmentFileViewSet
+from .views import CheckView, DevelopmentFileViewSet, DevelopmentPlanViewSet, StatisticsApiView
 
 app_name = "development-api"
 router = DefaultRouter()
 router.register("files", DevelopmentFileViewSet, basename="file")
-urlpatterns = [path("check/", CheckView.as_view(), name="check"), *router.urls]
+router.register("plans", DevelopmentPlanViewSet, basename="plan")
+urlpatterns = [
+    path("check/", CheckView.as_view(), name="check"),
+    path("statistics/<int:pk>/", StatisticsApiView.as_view(), name="statistics"),
+    *router.urls,
+]

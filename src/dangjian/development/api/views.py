@@ -1,24 +1,30 @@
+from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dangjian.accounts.scope import scope_q
 from dangjian.core.api import ScopedViewSet, call_service
 from dangjian.members.models import Member
 from dangjian.organizations.models import Organization
 
 from .. import engine, services
 from ..conf import limits
-from ..models import DevelopmentFile
+from ..models import DevelopmentFile, DevelopmentPlan
 from ..reading import FileError, read_timeline
+from ..statistics import statistics
+from ..views import period_from
 from .serializers import (
     CloseFileSerializer,
     DevelopmentFileSerializer,
+    DevelopmentPlanSerializer,
     OpenFileSerializer,
+    SetPlanSerializer,
     StepCreateSerializer,
     StepSerializer,
     TimelineSerializer,
@@ -109,3 +115,58 @@ class CheckView(APIView):
         except (FileError, KeyError) as error:
             raise exceptions.ValidationError({"steps": str(error)}) from error
         return Response(engine.check(birth, steps, limits=limits(), today=today).as_dict())
+
+
+class DevelopmentPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """发展计划 in scope (filter `year`, `organization`), each with its admissions; POST sets (creates or
+    changes) the year's plan of a committee or branch. Out of scope: 404."""
+
+    model = DevelopmentPlan
+    serializer_class = DevelopmentPlanSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        plans = super().get_queryset().select_related("organization").order_by("-year", "organization__path")
+        params = self.request.query_params
+        if params.get("year", "").isdigit():
+            plans = plans.filter(year=params["year"])
+        if params.get("organization", "").isdigit():
+            plans = plans.filter(organization_id=params["organization"])
+        return plans
+
+    @extend_schema(request=SetPlanSerializer, responses={201: DevelopmentPlanSerializer})
+    def create(self, request):
+        serializer = SetPlanSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organization = get_object_or_404(
+            Organization.objects.visible_to(request.user, "change"), pk=data.pop("organization")
+        )
+        plan = call_service(services.do_set_plan, acting_user=request.user, organization=organization, **data)
+        return Response(DevelopmentPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class StatisticsApiView(APIView):
+    """发展党员统计 of an organization's subtree in a period (`start`, `end` or `year`; default this year):
+    admissions by sex, age band, education, occupation, ethnicity; pipeline; overdue; plans.
+    Out of scope: 404."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, description="YYYY-MM-DD"),
+            OpenApiParameter("end", str, description="YYYY-MM-DD"),
+            OpenApiParameter("year", int),
+        ],
+        responses={200: OpenApiResponse(description="statistics")},
+    )
+    def get(self, request, pk):
+        organization = get_object_or_404(
+            Organization.objects.filter(scope_q(request.user, "view", "path")), pk=pk
+        )
+        try:
+            start, end = period_from(request.query_params)
+        except BadRequest as error:
+            raise exceptions.ValidationError({"start": str(error)}) from error
+        return Response(statistics(organization, start, end).as_dict())
