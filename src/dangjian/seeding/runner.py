@@ -26,6 +26,7 @@ from .plan import OrgNode
 from .study import seed_demo_extras, seed_study_county
 from .users import Login, create_demo_users
 from .writer import forget_people, write_activities, write_organizations, write_subtree
+from .youth import seed_youth
 
 SCALES = ("demo", "county", "city")
 DEFAULT_SEED = 2026
@@ -126,6 +127,7 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
         create_study_quota_rules(plan.root, today)
         _fail_spot_check(life)
         log(seed_development(plan, today, result.seed))
+        log(seed_youth(plan, today, result.seed))
         log("供“组织生活合规”演示的缺漏：")
         for line in life.gaps:
             log(f"  · {line}")
