@@ -48,12 +48,12 @@ def seed_youth(plan: Plan, today: datetime.date, seed: int) -> str:
             opinion="该同志政治立场坚定，学习和工作积极，在团员中威信较高，经团员大会表决，同意推荐为入党积极分子人选。",
             document=f"推优会议记录（{recommended_on:%Y年%m月}）",
         )
-        if i in (3, 4):
+        if i in (0, 1):  # recent: their files wait for the talk within its month
             services.do_accept_recommendation(
                 recommendation,
                 acting_user=None,
-                decided_on=recommended_on + timedelta(days=7),
-                applied_on=recommended_on - timedelta(days=30),
+                decided_on=today - timedelta(days=5),
+                applied_on=today - timedelta(days=8),
             )
             accepted += 1
         elif i == 5:
