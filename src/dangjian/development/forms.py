@@ -3,12 +3,13 @@
 from django import forms
 from django.utils import timezone
 
-from dangjian.members.choices import MemberStatus, Sex
+from dangjian.members.choices import ETHNICITY_CHOICES, Education, MemberCategory, MemberStatus, Sex
 from dangjian.members.models import Member
 from dangjian.organizations.forms import DateInput
 from dangjian.organizations.models import Organization
 
 from . import engine
+from .engine import DUAL_EXAMS
 
 STEP_CHOICES = [(no, f"第{no}步 {name}") for no, name in engine.STEPS.items()]
 VOTE_STEPS = {15, 23}
@@ -23,6 +24,11 @@ class OpenFileForm(forms.Form):
     birth_date = forms.DateField(label="出生日期", widget=DateInput())
     id_number = forms.CharField(label="身份证号", max_length=18, required=False)
     applied_on = forms.DateField(label="递交入党申请书日期", widget=DateInput(), required=False)
+    ethnicity = forms.ChoiceField(label="民族", choices=[("", "—"), *ETHNICITY_CHOICES], required=False)
+    education = forms.ChoiceField(label="学历", choices=[("", "—"), *Education.choices], required=False)
+    category = forms.ChoiceField(
+        label="人员类别", choices=[("", "—"), *MemberCategory.choices], required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +52,23 @@ class StepForm(forms.Form):
     people = forms.CharField(label="有关人员", required=False, help_text="谈话人、审查人等，用顿号或逗号分隔")
     documents = forms.CharField(label="材料", required=False, help_text="如：入党申请书、思想汇报、审查结论")
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # 3 / 7 双推双考 (where a committee requires it: models.DualRequirement)
+    party_participants = forms.IntegerField(label="党员推荐参加人数", required=False, min_value=0)
+    party_for = forms.IntegerField(label="党员推荐票数", required=False, min_value=0)
+    public_participants = forms.IntegerField(label="群众推荐参加人数", required=False, min_value=0)
+    public_for = forms.IntegerField(label="群众推荐票数", required=False, min_value=0)
+    written_score = forms.DecimalField(
+        label="笔试成绩", required=False, min_value=0, max_digits=5, decimal_places=1
+    )
+    written_pass_mark = forms.DecimalField(
+        label="笔试合格分数线", required=False, min_value=0, max_digits=5, decimal_places=1
+    )
+    interview_score = forms.DecimalField(
+        label="面试成绩", required=False, min_value=0, max_digits=5, decimal_places=1
+    )
+    interview_pass_mark = forms.DecimalField(
+        label="面试合格分数线", required=False, min_value=0, max_digits=5, decimal_places=1
+    )
     # 5 培养联系人 / 9 入党介绍人: chosen from the branch's roster (status and 转正日期 from the roster)
     members = forms.ModelMultipleChoiceField(
         label="培养联系人或入党介绍人", queryset=Member.objects.none(), required=False
@@ -124,6 +147,8 @@ class StepForm(forms.Form):
                 }
                 for m in data["members"]
             ]
+        if no in (3, 7):
+            fields.update(self.dual_fields())
         if no == 10:
             fields["conclusion"] = data.get("conclusion") or "passed"
         if no == 11:
@@ -147,6 +172,25 @@ class StepForm(forms.Form):
             if fields["outcome"] == "extend":
                 fields["months"] = data.get("months")
         return fields
+
+    DUAL = {
+        "party_recommendation": ("participants", "party_participants", "for", "party_for"),
+        "public_recommendation": ("participants", "public_participants", "for", "public_for"),
+        "written_exam": ("score", "written_score", "pass_mark", "written_pass_mark"),
+        "interview": ("score", "interview_score", "pass_mark", "interview_pass_mark"),
+    }
+
+    def dual_fields(self) -> dict:
+        """双推双考 as the engine reads it (engine.dual_problems); only the parts that were filled in."""
+        data = self.cleaned_data
+        out = {}
+        for key, (a, field_a, b, field_b) in self.DUAL.items():
+            first, second = data.get(field_a), data.get(field_b)
+            if first is None and second is None:
+                continue
+            number = (lambda v: float(v) if v is not None else None) if key in DUAL_EXAMS else (lambda v: v)
+            out[key] = {a: number(first), b: number(second)}
+        return out
 
     @staticmethod
     def split(text: str) -> list[str]:

@@ -141,3 +141,30 @@ def test_set_requirement_scope_and_validation(world):
     )
     assert outside not in DualRequirement.objects.visible_to(world["town_a_admin"])
     assert not DualRequirement.objects.visible_to(world["nobody"]).exists()
+
+
+def test_the_step_form_carries_the_dual_fields(world, client_as):
+    from django.urls import reverse
+
+    require_dual(world)
+    file = open_file(world)
+    record(world, file, 2)
+    client = client_as("branch_a1_admin")
+    url = reverse("development:step_add", args=[file.pk])
+    base = {"no": 3, "date": "2021-09-01", "party_participants": 20, "party_for": 15}
+    refused = client.post(url, base)
+    assert refused.status_code == 200
+    assert "须填写群众推荐的参加人数和推荐票数" in refused.content.decode()
+    full = {
+        **base,
+        "public_participants": 30,
+        "public_for": 18,
+        "written_score": "78",
+        "written_pass_mark": "60",
+        "interview_score": "60",
+        "interview_pass_mark": "60",
+    }
+    assert client.post(url, full).status_code == 302
+    step = file.steps.get(no=3)
+    assert step.fields["interview"] == {"score": 60.0, "pass_mark": 60.0}
+    assert step.fields["party_recommendation"] == {"participants": 20, "for": 15}
