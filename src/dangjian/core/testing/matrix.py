@@ -1830,3 +1830,23 @@ ENDPOINTS += [
         **TRAINEE,
     ),
 ]
+
+
+def youth_everywhere(world: World) -> None:
+    for key in ("a1", "b1"):
+        youth_recommendation(world, key)
+        youth_trainee(world, key)
+
+
+YOUTH_SETS = by_role(
+    county_admin=("a1", "b1"),
+    town_a_admin=("a1",),
+    branch_a1_admin=("a1",),
+    inspector_a=("a1",),
+    sysadmin=("a1", "b1"),
+)
+LISTINGS += [
+    # A 党员 reads no recommendation or cohort; a grant, those of its subtree.
+    Listing("youth-api:recommendation-list", _api_activity_orgs, YOUTH_SETS, setup=youth_everywhere),
+    Listing("youth-api:cohort-list", _api_activity_orgs, YOUTH_SETS, setup=youth_everywhere),
+]
