@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from dangjian.members.choices import ETHNICITY_CHOICES, Education, MemberCategory, MemberStatus, Sex
 from dangjian.members.models import Member
+from dangjian.organizations.choices import BRANCH_KINDS
 from dangjian.organizations.forms import DateInput
 from dangjian.organizations.models import Organization
 
@@ -219,3 +220,26 @@ class PlanForm(forms.Form):
             .order_by("path")
         )
         self.fields["year"].initial = timezone.localdate().year
+
+
+class DualRequirementForm(forms.Form):
+    """A committee requires 双推双考 for its subtree from a date."""
+
+    organization = forms.ModelChoiceField(label="党委（党总支）", queryset=Organization.objects.none())
+    for_activists = forms.BooleanField(label="确定入党积极分子（第3步）", required=False)
+    for_candidates = forms.BooleanField(label="确定发展对象（第7步）", required=False)
+    valid_from = forms.DateField(label="施行日期", widget=DateInput())
+    note = forms.CharField(label="说明", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            Organization.objects.visible_to(user, "change")
+            .exclude(kind__in=[*BRANCH_KINDS, "party_group"])
+            .active()
+            .order_by("path")
+        )
+
+
+class EndDualRequirementForm(forms.Form):
+    valid_until = forms.DateField(label="停止日期", widget=DateInput())

@@ -11,5 +11,7 @@ urlpatterns = [
     path("files/<int:pk>/close/", views.FileCloseView.as_view(), name="file_close"),
     path("plans/", views.PlanListView.as_view(), name="plan_list"),
     path("plans/set/", views.PlanSetView.as_view(), name="plan_set"),
+    path("dual-requirements/", views.DualRequirementView.as_view(), name="dual_list"),
+    path("dual-requirements/<int:pk>/end/", views.DualRequirementEndView.as_view(), name="dual_end"),
     path("statistics/<int:pk>/", views.StatisticsView.as_view(), name="statistics"),
 ]

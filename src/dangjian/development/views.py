@@ -17,8 +17,15 @@ from dangjian.core.xlsx import add_sheet, append_row, new_workbook, to_bytes, xl
 from dangjian.organizations.models import Organization
 
 from . import engine, services, statistics
-from .forms import CloseFileForm, OpenFileForm, PlanForm, StepForm
-from .models import DevelopmentFile, DevelopmentPlan
+from .forms import (
+    CloseFileForm,
+    DualRequirementForm,
+    EndDualRequirementForm,
+    OpenFileForm,
+    PlanForm,
+    StepForm,
+)
+from .models import DevelopmentFile, DevelopmentPlan, DualRequirement
 
 PAGE_SIZE = 100
 
@@ -309,3 +316,57 @@ class PlanSetView(ScopedViewMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         return services.do_set_plan(acting_user=self.request.user, **form.cleaned_data)
+
+
+class DualRequirementView(ScopedViewMixin, ServiceFormMixin, FormView):
+    """双推双考要求: those of the committees in scope, and (with a change grant) the form to set one."""
+
+    model = DualRequirement
+    form_class = DualRequirementForm
+    template_name = "development/dual_list.html"
+
+    def post(self, request, *args, **kwargs):
+        from dangjian.accounts.scope import get_scope
+
+        if not get_scope(request.user).allows("change"):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        requirements = (
+            self.get_queryset().select_related("organization").order_by("organization__path", "-valid_from")
+        )
+        return super().get_context_data(
+            requirements=requirements, end_form=EndDualRequirementForm(), **kwargs
+        )
+
+    def perform(self, form):
+        return services.do_set_dual_requirement(acting_user=self.request.user, **form.cleaned_data)
+
+    def redirect_after(self):
+        messages.success(self.request, "已设立双推双考要求。")
+        return redirect("development:dual_list")
+
+
+class DualRequirementEndView(ScopedViewMixin, View):
+    """Stop a requirement from a date (POST valid_until)."""
+
+    model = DualRequirement
+    scope_action = "change"
+    target_kwarg = "pk"
+
+    def post(self, request, pk):
+        form = EndDualRequirementForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请填写停止日期。")
+            return redirect("development:dual_list")
+        try:
+            services.do_end_dual_requirement(self.target, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, "已停止该双推双考要求。")
+        return redirect("development:dual_list")

@@ -1618,6 +1618,74 @@ ENDPOINTS += [
 ]
 
 
+# 双推双考要求 (issue #5): set by a committee for its subtree, so the target is A镇党委 (B镇党委
+# outside); one is set on first use. Read by the grants over the committee (a 支部管理员 of A1 reads none:
+# 404); set and stopped by a change grant over it (an inspector or a 系统管理员 gets 403).
+def development_dual(world: World, key: str):
+    from dangjian.development.models import DualRequirement
+    from dangjian.development.services import do_set_dual_requirement
+
+    found = DualRequirement.objects.filter(organization=world[key]).first()
+    return found or do_set_dual_requirement(
+        acting_user=None, organization=world[key], valid_from=date(2025, 1, 1), for_activists=True
+    )
+
+
+def new_development_dual(world: World, key: str) -> dict:
+    return {"organization": world[key].pk, "for_activists": True, "valid_from": "2025-01-01"}
+
+
+DEVELOPMENT_DUAL = {
+    "target": "town_a",
+    "outside": "town_b",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": development_dual(w, k).pk},
+}
+ENDPOINTS += [
+    Endpoint("development:dual_list", statuses(200)),
+    Endpoint(
+        "development:dual_list",
+        statuses(403, s302=TREE_MANAGERS, s200=("branch_a1_admin",)),
+        method="post",
+        payload=new_development_dual,
+        url_kwarg="",
+        target="town_a",
+    ),
+    Endpoint(
+        "development:dual_end",
+        statuses(403, s302=TREE_MANAGERS, s404=("branch_a1_admin",)),
+        method="post",
+        payload=lambda world, key: {"valid_until": "2025-06-30"},
+        **DEVELOPMENT_DUAL,
+    ),
+    Endpoint("development-api:dual-list", statuses(200), api=True),
+    Endpoint(
+        "development-api:dual-list",
+        statuses(403, s201=TREE_MANAGERS, s404=("branch_a1_admin",)),
+        api=True,
+        method="post",
+        payload=new_development_dual,
+        url_kwarg="",
+        target="town_a",
+        outside="town_b",
+    ),
+    Endpoint(
+        "development-api:dual-detail",
+        statuses(404, s200=("county_admin", "town_a_admin", "inspector_a", "sysadmin")),
+        api=True,
+        **DEVELOPMENT_DUAL,
+    ),
+    Endpoint(
+        "development-api:dual-end",
+        statuses(403, s200=TREE_MANAGERS, s404=("branch_a1_admin",)),
+        api=True,
+        method="post",
+        payload=lambda world, key: {"valid_until": "2025-06-30"},
+        **DEVELOPMENT_DUAL,
+    ),
+]
+
+
 # 推优 and youth cohorts (issue #5, youth part: youth.views, youth.api). A 团支部, a recommendation to the
 # world key's branch and a cohort organized by it (with one trainee) are made on first use (A1 in scope, B1
 # outside). They are read by the grants over that organization (a 党员 reads none) and written by a change

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from dangjian.members.choices import Sex
 
 from .. import engine
-from ..models import DevelopmentFile, DevelopmentPlan, Step
+from ..models import DevelopmentFile, DevelopmentPlan, DualRequirement, Step
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -148,3 +148,37 @@ class SetPlanSerializer(serializers.Serializer):
     college = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     by_category = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
     note = serializers.CharField(required=False, allow_blank=True)
+
+
+class DualRequirementSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    steps = serializers.ListField(
+        child=serializers.IntegerField(), read_only=True, help_text="适用的步骤（3、7）"
+    )
+
+    class Meta:
+        model = DualRequirement
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "for_activists",
+            "for_candidates",
+            "steps",
+            "valid_from",
+            "valid_until",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class SetDualRequirementSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    for_activists = serializers.BooleanField(default=False)
+    for_candidates = serializers.BooleanField(default=False)
+    valid_from = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EndDualRequirementSerializer(serializers.Serializer):
+    valid_until = serializers.DateField()

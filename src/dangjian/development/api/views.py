@@ -15,7 +15,7 @@ from dangjian.organizations.models import Organization
 
 from .. import engine, services
 from ..conf import limits
-from ..models import DevelopmentFile, DevelopmentPlan
+from ..models import DevelopmentFile, DevelopmentPlan, DualRequirement
 from ..reading import FileError, read_timeline
 from ..statistics import statistics
 from ..views import period_from
@@ -23,7 +23,10 @@ from .serializers import (
     CloseFileSerializer,
     DevelopmentFileSerializer,
     DevelopmentPlanSerializer,
+    DualRequirementSerializer,
+    EndDualRequirementSerializer,
     OpenFileSerializer,
+    SetDualRequirementSerializer,
     SetPlanSerializer,
     StepCreateSerializer,
     StepSerializer,
@@ -170,3 +173,48 @@ class StatisticsApiView(APIView):
         except BadRequest as error:
             raise exceptions.ValidationError({"start": str(error)}) from error
         return Response(statistics(organization, start, end).as_dict())
+
+
+class DualRequirementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """双推双考要求 of the committees in scope; POST sets one for a committee's subtree from a date;
+    `end` stops it from a date (kept, never deleted). Out of scope: 404."""
+
+    model = DualRequirement
+    serializer_class = DualRequirementSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("organization")
+            .order_by("organization__path", "-valid_from")
+        )
+
+    @extend_schema(request=SetDualRequirementSerializer, responses={201: DualRequirementSerializer})
+    def create(self, request):
+        serializer = SetDualRequirementSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organization = get_object_or_404(
+            Organization.objects.visible_to(request.user, "change"), pk=data.pop("organization")
+        )
+        requirement = call_service(
+            services.do_set_dual_requirement, acting_user=request.user, organization=organization, **data
+        )
+        return Response(DualRequirementSerializer(requirement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EndDualRequirementSerializer, responses={200: DualRequirementSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """Stop the requirement from `valid_until`."""
+        requirement = self.get_object()
+        serializer = EndDualRequirementSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        requirement = call_service(
+            services.do_end_dual_requirement,
+            requirement,
+            acting_user=request.user,
+            **serializer.validated_data,
+        )
+        return Response(DualRequirementSerializer(requirement).data)

@@ -168,3 +168,43 @@ def test_the_step_form_carries_the_dual_fields(world, client_as):
     step = file.steps.get(no=3)
     assert step.fields["interview"] == {"score": 60.0, "pass_mark": 60.0}
     assert step.fields["party_recommendation"] == {"participants": 20, "for": 15}
+
+
+def test_set_and_end_on_the_page_and_in_the_api(world, client_as):
+    import json
+
+    from django.urls import reverse
+
+    page = client_as("town_a_admin")
+    response = page.post(
+        reverse("development:dual_list"),
+        {"organization": world["town_a"].pk, "for_candidates": "on", "valid_from": "2025-01-01"},
+    )
+    assert response.status_code == 302
+    requirement = DualRequirement.objects.get(organization=world["town_a"])
+    assert requirement.steps == [7]
+    assert "确定发展对象" in page.get(reverse("development:dual_list")).content.decode()
+    refused = page.post(
+        reverse("development:dual_list"), {"organization": world["town_a"].pk, "valid_from": "2025-01-01"}
+    )
+    assert "至少适用于" in refused.content.decode()
+    api = client_as("county_admin")
+    ended = api.post(
+        reverse("development-api:dual-end", args=[requirement.pk]),
+        data=json.dumps({"valid_until": "2024-12-31"}),
+        content_type="application/json",
+    )
+    assert ended.status_code == 400
+    assert "停止日期不能早于施行日期" in ended.content.decode()
+    ended = api.post(
+        reverse("development-api:dual-end", args=[requirement.pk]),
+        data=json.dumps({"valid_until": "2025-06-30"}),
+        content_type="application/json",
+    )
+    assert ended.json()["valid_until"] == "2025-06-30"
+    assert (
+        client_as("branch_a1_admin")
+        .get(reverse("development-api:dual-detail", args=[requirement.pk]))
+        .status_code
+        == 404
+    )
