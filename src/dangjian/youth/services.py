@@ -196,26 +196,53 @@ class Progress:
 
 
 def progress(trainee: CohortMember) -> Progress:
-    """Practice hours against the cohort's requirement, and each listed course completed (the study
-    capability's rule: attended 学时 ≥ the course's required 学时). A trainee not linked to the roster
-    cannot have completed a course."""
-    from dangjian.study.certificates import enrollment_hours
-    from dangjian.study.models import Enrollment
+    """A trainee's progress against the completion rule (see `progress_for`)."""
+    return progress_for(trainee.cohort, [trainee])[trainee.pk]
 
-    hours = trainee.practices.aggregate(h=Sum("hours"))["h"] or Decimal("0")
-    result = Progress(hours=hours, required_hours=trainee.cohort.required_practice_hours)
-    for course in trainee.cohort.courses.order_by("starts_on", "id"):
-        enrollment = (
-            Enrollment.objects.filter(course=course, member_id=trainee.member_id)
-            .select_related("course")
-            .first()
-            if trainee.member_id
-            else None
+
+def progress_for(cohort: Cohort, trainees) -> dict[int, Progress]:
+    """Each trainee's practice hours against the cohort's requirement, and each listed course completed
+    (the study capability's rule, as for its 结业证书: attended 学时 ≥ the course's required 学时), in four
+    queries whatever the number of trainees. A trainee not linked to the roster cannot have completed a
+    course."""
+    from dangjian.study.models import Enrollment, SessionAttendance
+
+    trainees = list(trainees)
+    ids = [t.pk for t in trainees]
+    hours = dict(
+        PracticeActivity.objects.filter(trainee_id__in=ids)
+        .order_by()
+        .values_list("trainee_id")
+        .annotate(h=Sum("hours"))
+    )
+    courses = list(cohort.courses.order_by("starts_on", "id"))
+    member_ids = [t.member_id for t in trainees if t.member_id]
+    enrolled, attended = set(), {}
+    if courses and member_ids:
+        enrolled = set(
+            Enrollment.objects.filter(course__in=courses, member_id__in=member_ids).values_list(
+                "course_id", "member_id"
+            )
         )
-        if enrollment is not None and enrollment_hours(enrollment).completed:
-            result.courses_done.append(course)
-        else:
-            result.courses_missing.append(course)
+        attended = {
+            (course_id, member_id): h
+            for course_id, member_id, h in SessionAttendance.objects.filter(
+                session__course__in=courses, member_id__in=member_ids, present=True
+            )
+            .order_by()
+            .values_list("session__course_id", "member_id")
+            .annotate(h=Sum("session__hours"))
+        }
+    result = {}
+    for trainee in trainees:
+        found = Progress(
+            hours=hours.get(trainee.pk) or Decimal("0"), required_hours=cohort.required_practice_hours
+        )
+        for course in courses:
+            key = (course.pk, trainee.member_id)
+            done = key in enrolled and (attended.get(key) or Decimal("0")) >= course.required_hours
+            (found.courses_done if done else found.courses_missing).append(course)
+        result[trainee.pk] = found
     return result
 
 

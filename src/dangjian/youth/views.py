@@ -200,13 +200,14 @@ class CohortDetailView(ScopedViewMixin, View):
     def get(self, request, pk, trainee_form=None, errors=None):
         cohort = self.target
         trainees = list(cohort.trainees.select_related("member").prefetch_related("practices"))
+        found = services.progress_for(cohort, trainees)
         return render(
             request,
             "youth/cohort_detail.html",
             {
                 "cohort": cohort,
                 "courses": cohort.courses.order_by("starts_on", "id"),
-                "rows": [(t, services.progress(t)) for t in trainees],
+                "rows": [(t, found[t.pk]) for t in trainees],
                 "may_change": Cohort.objects.visible_to(request.user, "change").filter(pk=cohort.pk).exists(),
                 "trainee_form": trainee_form or TraineeForm(user=request.user),
                 "practice_form": PracticeForm(),

@@ -151,7 +151,10 @@ class CohortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def trainees(self, request, pk=None):
         cohort = self.get_object()
         if request.method == "GET":
-            rows = cohort.trainees.select_related("cohort").prefetch_related("practices")
+            rows = list(cohort.trainees.select_related("cohort").prefetch_related("practices"))
+            found = services.progress_for(cohort, rows)
+            for row in rows:
+                row._progress = found[row.pk]
             return Response(TraineeSerializer(rows, many=True).data)
         serializer = TraineeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

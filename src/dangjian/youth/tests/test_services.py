@@ -218,3 +218,25 @@ def test_make_id_number_is_accepted_on_entry(world, recommend):
     )
     recommendation.refresh_from_db()
     assert recommendation.development_file.masked_id_number.startswith("130")
+
+
+def test_progress_of_a_whole_cohort_in_four_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = make_course(world, world["zhang"], Decimal("8"))
+    cohort = services.do_create_cohort(
+        acting_user=None,
+        organization=world["town_a"],
+        name="青马班",
+        tier="other",
+        year=2025,
+        courses=[course],
+    )
+    trainees = [services.do_add_trainee(cohort, acting_user=None, member=world[k]) for k in ("zhang", "li")]
+    trainees += [services.do_add_trainee(cohort, acting_user=None, name=f"青年{i}") for i in range(10)]
+    with CaptureQueriesContext(connection) as queries:
+        found = services.progress_for(cohort, trainees)
+    assert len(queries) == 4
+    assert found[trainees[0].pk].complete and not found[trainees[1].pk].complete
+    assert [p.complete for p in found.values()].count(True) == 1
