@@ -1,6 +1,7 @@
 """Pages and API of 推优 and cohorts: entry from the page, Chinese errors, out of scope is 404."""
 
 import json
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -133,3 +134,23 @@ def test_pages_render(world, client_as, recommend):
     assert "青马班" in client.get(reverse("youth:cohort_list")).content.decode()
     page = client.get(reverse("youth:cohort_detail", args=[cohort.pk])).content.decode()
     assert "某青年" in page and "导师甲" in page and "记录实践活动" in page
+
+
+def test_writes_are_audited_under_the_organization_and_readers_see_no_forms(world, client_as, recommend):
+    from dangjian.audit.models import AuditEvent
+
+    cohort = services.do_create_cohort(
+        acting_user=world["town_a_admin"], organization=world["a1"], name="青马班", tier="school", year=2025
+    )
+    trainee = services.do_add_trainee(cohort, acting_user=world["town_a_admin"], name="某青年")
+    services.do_record_practice(
+        trainee, acting_user=world["town_a_admin"], title="志愿服务", date=date(2025, 4, 1), hours="2"
+    )
+    events = AuditEvent.objects.filter(object_type__startswith="youth.")
+    assert {e.object_type for e in events} >= {"youth.cohort", "youth.cohortmember", "youth.practiceactivity"}
+    assert all(e.organization_path == world["a1"].path for e in events)
+    recommendation = recommend()
+    page = client_as("inspector_a").get(reverse("youth:recommendation_detail", args=[recommendation.pk]))
+    assert page.status_code == 200 and "列为入党积极分子人选</button>" not in page.content.decode()
+    page = client_as("branch_a1_admin").get(reverse("youth:recommendation_detail", args=[recommendation.pk]))
+    assert "列为入党积极分子人选</button>" in page.content.decode()
