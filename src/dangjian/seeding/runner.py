@@ -19,6 +19,7 @@ from dangjian.organizations.models import Organization
 from .activities import Life, create_study_quota_rules, create_town_rule, first_town, plan_life
 from .builders import city_counties, county_plan, rng_for
 from .development import seed_development
+from .development_plans import seed_development_plans
 from .exams import seed_exams
 from .originality import seed_originality
 from .people import add_years
@@ -128,6 +129,7 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
         _fail_spot_check(life)
         log(seed_development(plan, today, result.seed))
         log(seed_youth(plan, today, result.seed))
+        log(seed_development_plans(plan, today))
         log("供“组织生活合规”演示的缺漏：")
         for line in life.gaps:
             log(f"  · {line}")

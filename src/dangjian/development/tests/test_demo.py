@@ -13,7 +13,8 @@ from django.utils import timezone
 from dangjian.accounts.models import User
 from dangjian.audit.models import AuditEvent
 from dangjian.development import engine, services
-from dangjian.development.models import DevelopmentFile, Step
+from dangjian.development.models import DevelopmentFile, DevelopmentPlan, DualRequirement, Step
+from dangjian.development.statistics import plan_progress
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,6 +22,11 @@ def test_demo_files_at_every_stage_with_the_refusal_and_the_override():
     out = io.StringIO()
     call_command("seed", scale="demo", stdout=out)
     assert "发展党员：60份档案" in out.getvalue()
+    assert "发展党员计划：" in out.getvalue() and "双推双考" in out.getvalue()
+    this_year = DevelopmentPlan.objects.get(year=timezone.localdate().year, organization__kind="committee")
+    row = plan_progress([this_year])[0]
+    assert row.plan.total == row.actual["total"] + 2 and not row.reached
+    assert DualRequirement.objects.filter(for_candidates=True, valid_until__isnull=True).count() == 1
     stages = dict(DevelopmentFile.objects.values_list("stage").annotate(n=Count("id")))
     assert set(stages) == {"applicant", "activist", "candidate", "probationary", "full"}
     assert all(n >= 10 for n in stages.values())
