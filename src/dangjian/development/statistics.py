@@ -34,6 +34,7 @@ AGE_BANDS = [  # rules.md §8
 ]
 COLLEGE = [Education.POSTGRADUATE, Education.BACHELOR, Education.COLLEGE]
 UNKNOWN = "未填写"
+YOUNG_BANDS = ("≤30", "31–35")  # 35岁及以下
 
 
 def _known(file_field: str, member_field: str):
@@ -83,14 +84,38 @@ def admissions(organization, start: date, end: date):
     return qs.annotate(band=Case(*whens, output_field=CharField()))
 
 
-def _counts(qs, field_name: str, labels: dict) -> list[tuple[str, int]]:
-    found = dict(qs.order_by().values_list(field_name).annotate(n=Count("id")))
+DIMENSIONS = ("sex", "band", "education", "category", "ethnicity")
+
+
+def _found(qs, field_name: str) -> dict:
+    return dict(qs.order_by().values_list(field_name).annotate(n=Count("id")))
+
+
+def _rows(found: dict, labels: dict) -> list[tuple[str, int]]:
+    found = dict(found)
     rows = [(label, found.pop(code, 0)) for code, label in labels.items()]
     unknown = found.pop("", 0) + found.pop(None, 0)
     rows += [(labels.get(code, code), n) for code, n in sorted(found.items(), key=lambda kv: str(kv[0]))]
     if unknown:
         rows.append((UNKNOWN, unknown))
     return rows
+
+
+def _by_dimension(qs) -> tuple[dict, dict[str, dict]]:
+    """One grouped query over every combination of the dimensions (a few hundred groups at most); the
+    totals and each dimension's counts are summed from its rows."""
+    totals = dict.fromkeys(("total", "women", "young", "college", "minority"), 0)
+    counts: dict[str, dict] = {name: {} for name in DIMENSIONS}
+    for *values, n in qs.order_by().values_list(*DIMENSIONS).annotate(n=Count("id")):
+        row = dict(zip(DIMENSIONS, values, strict=True))
+        for name, value in row.items():
+            counts[name][value] = counts[name].get(value, 0) + n
+        totals["total"] += n
+        totals["women"] += n if row["sex"] == Sex.FEMALE else 0
+        totals["young"] += n if row["band"] in YOUNG_BANDS else 0
+        totals["college"] += n if row["education"] in COLLEGE else 0
+        totals["minority"] += n if row["ethnicity"] not in ("", None, HAN) else 0
+    return totals, counts
 
 
 def admission_totals(qs) -> dict:
@@ -124,7 +149,7 @@ def plan_progress(plans) -> list[PlanRow]:
         actual = admission_totals(qs)
         by_category = []
         if plan.by_category:
-            found = dict(qs.order_by().values_list("category").annotate(n=Count("id")))
+            found = _found(qs, "category")
             by_category = [(labels.get(c, c), n, found.get(c, 0)) for c, n in plan.by_category.items()]
         rows.append(PlanRow(plan, actual, by_category))
     return rows
@@ -186,10 +211,11 @@ def statistics(organization, start: date, end: date, *, today: date | None = Non
     """The development figures of `organization`'s subtree for start..end (see the module's docstring)."""
     today = today or timezone.localdate()
     qs = admissions(organization, start, end)
+    totals, counts = _by_dimension(qs)
     files = DevelopmentFile.objects.filter(
         subtree_q(organization.path, "organization__path"), closed_on__isnull=True
     )
-    pipeline = _counts(files, "stage", engine.STAGES)
+    pipeline = _rows(_found(files, "stage"), engine.STAGES)
     overdue_files = files.filter(next_latest__lt=today)
     overdue_by_step = [
         (f"第{no}步「{engine.STEPS.get(no, '')}」", n)
@@ -202,12 +228,12 @@ def statistics(organization, start: date, end: date, *, today: date | None = Non
         organization=organization,
         start=start,
         end=end,
-        totals=admission_totals(qs),
-        by_sex=_counts(qs, "sex", dict(Sex.choices)),
-        by_band=_counts(qs, "band", {label: label for label, _, _ in AGE_BANDS}),
-        by_education=_counts(qs, "education", dict(Education.choices)),
-        by_category=_counts(qs, "category", dict(MemberCategory.choices)),
-        by_ethnicity=[row for row in _counts(qs, "ethnicity", dict(ETHNICITY_CHOICES)) if row[1]],
+        totals=totals,
+        by_sex=_rows(counts["sex"], dict(Sex.choices)),
+        by_band=_rows(counts["band"], {label: label for label, _, _ in AGE_BANDS}),
+        by_education=_rows(counts["education"], dict(Education.choices)),
+        by_category=_rows(counts["category"], dict(MemberCategory.choices)),
+        by_ethnicity=[row for row in _rows(counts["ethnicity"], dict(ETHNICITY_CHOICES)) if row[1]],
         pipeline=pipeline,
         overdue=overdue_files.count(),
         overdue_by_step=overdue_by_step,
