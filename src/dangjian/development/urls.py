@@ -9,6 +9,7 @@ urlpatterns = [
     path("files/<int:pk>/", views.FileDetailView.as_view(), name="file_detail"),
     path("files/<int:pk>/steps/", views.StepAddView.as_view(), name="step_add"),
     path("files/<int:pk>/close/", views.FileCloseView.as_view(), name="file_close"),
+    path("files/<int:pk>/drafts/<str:kind>/", views.FileDraftView.as_view(), name="file_draft"),
     path("plans/", views.PlanListView.as_view(), name="plan_list"),
     path("plans/set/", views.PlanSetView.as_view(), name="plan_set"),
     path("dual-requirements/", views.DualRequirementView.as_view(), name="dual_list"),

@@ -370,3 +370,35 @@ class DualRequirementEndView(ScopedViewMixin, View):
         else:
             messages.success(request, "已停止该双推双考要求。")
         return redirect("development:dual_list")
+
+
+class FileDraftView(ScopedViewMixin, View):
+    """GET: a .docx draft from the file (公示, 支部大会 resolutions): filled from the recorded steps, for the
+    branch to edit and sign. An export (it names a person): audited."""
+
+    model = DevelopmentFile
+    scope_action = "export"
+    target_kwarg = "pk"
+
+    def get(self, request, pk, kind):
+        from django.http import Http404, HttpResponse
+        from django.utils.http import content_disposition_header
+
+        from dangjian.activities.ledger import DOCX_CONTENT_TYPE
+        from dangjian.audit import services as audit
+
+        from . import drafts
+
+        if kind not in drafts.KINDS:
+            raise Http404("没有这种文书。")
+        file = self.target
+        try:
+            name, content = drafts.draft(file, kind)
+        except drafts.DraftUnavailable as error:
+            messages.warning(request, str(error))
+            return redirect("development:file_detail", pk=pk)
+        audit.record("export", file, acting_user=request.user, message=f"生成文书：{name}")
+        response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+        response["Cache-Control"] = "no-store"
+        return response

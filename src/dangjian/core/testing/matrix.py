@@ -1514,6 +1514,15 @@ ENDPOINTS += [
         target="a1",
     ),
     Endpoint("development:file_detail", MEMBER_VIEW, **DEVELOPMENT_FILE),
+    # A draft of a file at the 申请人 stage: no 公示 is due, so the exporters are sent back to the file.
+    Endpoint(
+        "development:file_draft",
+        statuses(403, s302=EDITORS),
+        more_kwargs=lambda w, k: {"pk": development_file(w, k).pk, "kind": "publicity"},
+        target="a1",
+        outside="b1",
+        url_kwarg="",
+    ),
     Endpoint(
         "development:step_add",
         statuses(403, s302=EDITORS),
