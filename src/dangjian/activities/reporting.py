@@ -71,8 +71,8 @@ def organizations_by_id(matrix) -> dict:
 
 def visible_cells(matrix, scope) -> list:
     """Cells of organizations the user may view (a grant without descendants stops at its node)."""
-    orgs = organizations_by_id(matrix)
-    return [c for c in matrix.cells if scope.covers(orgs[c.organization_id].path, "view")]
+    visible = visible_ids(matrix, scope)
+    return [c for c in matrix.cells if c.organization_id in visible]
 
 
 def visible_ids(matrix, scope) -> set[int]:
