@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "dangjian.originality",
     "dangjian.development",
     "dangjian.youth",
+    "dangjian.tasks",
+    "dangjian.targets",
+    "dangjian.inspections",
     "dangjian.seeding",
 ]
 

@@ -21,6 +21,9 @@ urlpatterns = [
     path("originality/", include("dangjian.originality.urls")),
     path("development/", include("dangjian.development.urls")),
     path("youth/", include("dangjian.youth.urls")),
+    path("tasks/", include("dangjian.tasks.urls")),
+    path("targets/", include("dangjian.targets.urls")),
+    path("inspections/", include("dangjian.inspections.urls")),
     path("api/v1/organizations/", include("dangjian.organizations.api.urls")),
     path("api/v1/members/", include("dangjian.members.api.urls")),
     path("api/v1/activities/", include("dangjian.activities.api.urls")),
@@ -29,6 +32,9 @@ urlpatterns = [
     path("api/v1/originality/", include("dangjian.originality.api.urls")),
     path("api/v1/development/", include("dangjian.development.api.urls")),
     path("api/v1/youth/", include("dangjian.youth.api.urls")),
+    path("api/v1/tasks/", include("dangjian.tasks.api.urls")),
+    path("api/v1/targets/", include("dangjian.targets.api.urls")),
+    path("api/v1/inspections/", include("dangjian.inspections.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (our CSP forbids inline scripts); its
     # template still carries one small <style> block, allowed on this page only.

@@ -43,10 +43,11 @@ class User(AbstractUser):
 
 class RoleGrantQuerySet(ScopedQuerySet):
     def current(self, today=None):
-        """Grants in force today: not revoked and not past their expiry date."""
+        """Grants in force today: not revoked, already started and not past their expiry date."""
         today = today or timezone.localdate()
         return self.filter(revoked_at__isnull=True).filter(
-            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today),
+            models.Q(starts_on__isnull=True) | models.Q(starts_on__lte=today),
         )
 
 
@@ -61,6 +62,8 @@ class RoleGrant(TimeStampedModel):
         "organizations.Organization", verbose_name="党组织", on_delete=models.PROTECT, related_name="grants"
     )
     include_descendants = models.BooleanField("含下级组织", default=True)
+    # An inspection plan grants its teams access for its period only (starts_on … expires_on).
+    starts_on = models.DateField("生效日期", null=True, blank=True)
     expires_on = models.DateField("有效期至", null=True, blank=True, help_text="督导员授权须设有效期")
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

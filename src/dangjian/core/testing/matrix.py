@@ -9,6 +9,7 @@ Rows name objects by their key in the test world (see `fixtures.py`): in-scope o
 A镇党委 (`a1`, `zhang`), out-of-scope ones under B镇党委 (`b1`, `zhao`).
 """
 
+import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -1927,3 +1928,13 @@ LISTINGS += [
     Listing("youth-api:recommendation-list", _api_activity_orgs, YOUTH_SETS, setup=youth_everywhere),
     Listing("youth-api:cohort-list", _api_activity_orgs, YOUTH_SETS, setup=youth_everywhere),
 ]
+
+
+# Later capabilities keep their rows in `<app>/tests/matrix_rows.py` (ENDPOINTS, LISTINGS, NOT_SCOPED),
+# built from the names above; they are imported last so this module stays one list for the tests.
+ROW_MODULES = ("dangjian.tasks", "dangjian.targets", "dangjian.inspections")
+for _app in ROW_MODULES:
+    _rows = importlib.import_module(f"{_app}.tests.matrix_rows")
+    ENDPOINTS += _rows.ENDPOINTS
+    LISTINGS += getattr(_rows, "LISTINGS", [])
+    NOT_SCOPED = NOT_SCOPED | getattr(_rows, "NOT_SCOPED", frozenset())

@@ -1,0 +1,1 @@
+"""督导检查 (inspections): see docs/models/inspections/."""

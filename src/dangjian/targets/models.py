@@ -1,0 +1,1 @@
+"""目标责任 (targets): see docs/models/targets/."""

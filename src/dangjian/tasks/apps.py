@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TasksConfig(AppConfig):
+    name = "dangjian.tasks"
+    verbose_name = "交办督办"

@@ -1,0 +1,1 @@
+"""交办督办 (tasks): see docs/models/tasks/."""
