@@ -1,0 +1,254 @@
+"""The stratified sampling engine: reproducible draws, stratum counts, populations, periods, the record."""
+
+import json
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangjian.activities.services import do_cancel_activity
+from dangjian.inspections.sampling import SampleDraw, SampleSpec, allocate, draw
+from dangjian.members.models import Member
+from dangjian.study.models import Note
+
+from .sampling_helpers import AS_OF, CADRES, MEMBERS, PERIOD, add_notes, add_people, record_activity
+
+# The leading-cadre draw of `test_digest_is_the_recorded_one`, the same on SQLite and PostgreSQL.
+RECORDED_DIGEST = "e4d85faac03d5585af686dc9bee4f0b5a17a62e54570c4e41bdf1177eee0441b"
+
+
+def cadres(**options) -> SampleSpec:
+    return SampleSpec("leading_cadres", notes_from=PERIOD[0], notes_to=PERIOD[1], as_of=AS_OF, **options)
+
+
+def members(**options) -> SampleSpec:
+    return SampleSpec("members", as_of=AS_OF, **options)
+
+
+@pytest.fixture
+def towns(world):
+    add_people(world)
+    return [world["town_a"], world["town_b"]]
+
+
+def people_of(result: SampleDraw) -> list[list[int]]:
+    return [stratum.people for stratum in result.strata]
+
+
+# Reproducibility ---------------------------------------------------------------------------------------
+def test_the_same_seed_draws_the_same_sample(towns):
+    first, again = draw(towns, members(per_unit=4), 7), draw(list(reversed(towns)), members(per_unit=4), 7)
+
+    assert people_of(first) == people_of(again)
+    assert first.digest() == again.digest()
+    assert len(first.digest()) == 64
+
+
+def test_another_seed_draws_another_sample(towns):
+    first, other = draw(towns, members(per_unit=4), 7), draw(towns, members(per_unit=4), 8)
+
+    assert people_of(first) != people_of(other)
+    assert first.digest() != other.digest()
+    assert [len(s.people) for s in first.strata] == [len(s.people) for s in other.strata] == [4, 3]
+
+
+def test_adding_a_unit_does_not_reshuffle_the_others(world, towns):
+    alone = draw([world["town_a"]], members(per_unit=4), 7)
+    both = draw(towns, members(per_unit=4), 7)
+
+    assert both.strata[0].people == alone.strata[0].people
+
+
+def test_the_order_follows_natural_keys_not_ids(world, towns):
+    """Ids in each stratum come in the order of the drawn branches' paths and the people's pinyin."""
+    result = draw(towns, members(per_unit=20), 1)
+
+    for stratum in result.strata:
+        rows = Member.objects.filter(pk__in=stratum.people).values_list(
+            "pk", "organization__path", "name_pinyin"
+        )
+        order = [pk for pk, *_ in sorted(rows, key=lambda row: (row[1], row[2]))]
+        assert stratum.people == order
+
+
+def test_digest_is_the_recorded_one(world, towns):
+    """Hashes natural keys only: the same value on SQLite and PostgreSQL, whatever the primary keys."""
+    people = {m.name: m for m in Member.objects.filter(name__in=["陈一", "周一", "吴一"])}
+    add_notes(
+        world, people | {"陈二": Member.objects.get(name="陈二"), "周二": Member.objects.get(name="周二")}
+    )
+    record_activity(world, "a1", date(2025, 2, 10), "学习二十届三中全会精神")
+    record_activity(world, "b1", date(2025, 3, 10), "重温入党誓词")
+
+    result = draw(towns, cadres(per_unit=3, activities_per_unit=1), 2026)
+
+    assert result.digest() == RECORDED_DIGEST
+
+
+# Stratum counts ----------------------------------------------------------------------------------------
+def test_per_unit_draws_the_quota_and_a_small_stratum_whole(towns):
+    result = draw(towns, members(per_unit=5), 3)
+
+    assert [s.population for s in result.strata] == [MEMBERS["town_a"], MEMBERS["town_b"]]
+    assert [s.quota for s in result.strata] == [5, 3]
+    assert [len(s.people) for s in result.strata] == [5, 3]
+    assert len(set(result.strata[0].people)) == 5
+    town_b = set(
+        Member.objects.active()
+        .filter(organization__path__startswith=towns[1].path)
+        .values_list("pk", flat=True)
+    )
+    assert set(result.strata[1].people) == town_b
+
+
+def test_a_total_is_allocated_in_proportion(towns):
+    result = draw(towns, members(total=8), 3)
+
+    # 8 × 13/16 = 6.5 and 8 × 3/16 = 1.5: both remainders are equal, the earlier unit gets the extra one
+    assert [len(s.people) for s in result.strata] == [7, 1]
+
+
+def test_largest_remainder_allocation():
+    assert allocate(10, [50, 30, 20]) == [5, 3, 2]
+    assert allocate(10, [44, 36, 20]) == [4, 4, 2]  # 4.4, 3.6, 2.0: the larger remainder
+    assert allocate(10, [45, 35, 20]) == [5, 3, 2]  # 4.5, 3.5, 2.0: equal remainders, the earlier unit
+    assert allocate(7, [1, 1, 100]) == [0, 0, 7]
+    assert allocate(36, [10, 5, 0]) == [10, 5, 0]  # more than everyone: everyone
+    assert allocate(5, [0, 0]) == [0, 0]
+    assert sum(allocate(1000, [29520, 29940, 29642, 3, 30000])) == 1000
+
+
+def test_leading_cadres_hold_a_current_committee_post(world, towns):
+    """Not an ended post, nor one starting after the day, nor 党小组组长."""
+    result = draw(towns, cadres(per_unit=20), 1)
+
+    assert [s.population for s in result.strata] == [CADRES["town_a"], CADRES["town_b"]]
+    names = set(Member.objects.filter(pk__in=result.strata[0].people).values_list("name", flat=True))
+    assert names == {"张三丰", "王五", "陈一", "陈二", "周一", "周二"}
+
+
+# Notes and activities -----------------------------------------------------------------------------------
+def test_notes_in_the_period_split_into_notes_and_reflections(world, towns):
+    people = {m.name: m for m in Member.objects.filter(name__in=["陈一", "陈二", "周一", "周二", "吴一"])}
+    notes = add_notes(world, people)
+
+    result = draw(towns, cadres(per_unit=20), 1)
+
+    drawn = {pk for s in result.strata for pk in s.notes + s.reflections}
+    assert drawn == {note.pk for note in notes["in"]}
+    kinds = dict(Note.objects.values_list("pk", "kind"))
+    assert {kinds[pk] for s in result.strata for pk in s.notes} == {"study_note"}
+    assert {kinds[pk] for s in result.strata for pk in s.reflections} == {"reflection"}
+    assert [(len(s.notes), len(s.reflections)) for s in result.strata] == [(6, 6), (2, 2)]
+
+
+def test_notes_of_people_not_drawn_stay_out(world, towns):
+    people = {m.name: m for m in Member.objects.filter(name__in=["陈一", "陈二", "周一", "周二", "吴一"])}
+    add_notes(world, people)
+
+    result = draw(towns, cadres(per_unit=1), 1)
+
+    for stratum in result.strata:
+        authors = set(
+            Note.objects.filter(pk__in=stratum.notes + stratum.reflections).values_list("member", flat=True)
+        )
+        assert authors == set(stratum.people)
+
+
+def test_activities_per_unit_in_the_period(world, towns):
+    kept = [
+        record_activity(world, "a1", date(2025, 1, 10), "主题党日一"),
+        record_activity(world, "a2", date(2025, 2, 10), "主题党日二"),
+        record_activity(world, "a1", date(2025, 3, 10), "主题党日三"),
+        record_activity(world, "b1", date(2025, 4, 10), "主题党日四"),
+    ]
+    record_activity(world, "b1", date(2024, 12, 10), "期间之前")
+    cancelled = record_activity(world, "b1", date(2025, 5, 10), "已作废")
+    do_cancel_activity(cancelled, reason="录入错误", acting_user=None)
+
+    result = draw(towns, cadres(per_unit=0, activities_per_unit=2), 5)
+
+    assert [s.activity_population for s in result.strata] == [3, 1]
+    assert [len(s.activities) for s in result.strata] == [2, 1]
+    assert set(result.strata[0].activities) < {a.pk for a in kept[:3]}
+    assert result.strata[1].activities == [kept[3].pk]
+    assert result.people_count == 0
+
+
+def test_queries_do_not_grow_with_the_units(world, towns):
+    spec = cadres(per_unit=2, activities_per_unit=1)
+    with CaptureQueriesContext(connection) as few:
+        draw([world["town_b"]], spec, 1)
+    with CaptureQueriesContext(connection) as more:
+        draw([world["a1"], world["a2"], world["b1"]], spec, 1)
+
+    assert len(more.captured_queries) == len(few.captured_queries) <= 7
+
+
+# The sentence and the record ----------------------------------------------------------------------------
+def test_describe_counts_what_was_drawn(world, towns):
+    people = {m.name: m for m in Member.objects.filter(name__in=["陈一", "陈二", "周一", "周二", "吴一"])}
+    add_notes(world, people)
+    record_activity(world, "a1", date(2025, 1, 10), "主题党日")
+
+    assert draw(towns, cadres(per_unit=20), 1).describe() == "抽查2个单位8名领导干部的学习笔记8篇、心得8篇"
+    with_activities = draw(towns, cadres(per_unit=20, activities_per_unit=3), 1).describe()
+    assert with_activities == "抽查2个单位8名领导干部的学习笔记8篇、心得8篇，组织生活1次"
+    no_notes = members(per_unit=1, notes_to=date(2024, 1, 1))  # before every note
+    assert draw(towns, no_notes, 1).describe() == "抽查2个单位2名党员"
+    only_activities = draw(towns, members(per_unit=0, activities_per_unit=3), 1).describe()
+    assert only_activities == "抽查2个单位的组织生活1次"
+    assert draw([], members(per_unit=1), 1).describe() == "抽查0个单位，未抽到样本"
+
+
+def test_json_round_trip(world, towns):
+    people = {m.name: m for m in Member.objects.filter(name__in=["陈一", "陈二", "周一", "周二", "吴一"])}
+    add_notes(world, people)
+    result = draw(towns, cadres(total=5, activities_per_unit=1), 11)
+
+    stored = json.loads(json.dumps(result.to_json()))
+    again = SampleDraw.from_json(stored)
+
+    assert again == result
+    assert again.digest() == result.digest()
+    assert again.spec.notes_from == PERIOD[0] and again.spec.as_of == AS_OF
+    assert stored["description"] == result.describe()
+    # The stored spec reproduces the draw.
+    assert draw(towns, again.spec, again.seed).digest() == result.digest()
+
+
+def test_as_of_defaults_to_the_day_of_the_draw(towns):
+    result = draw(towns, SampleSpec("members", per_unit=1), 1)
+
+    assert result.spec.as_of is not None
+    assert SampleDraw.from_json(result.to_json()).spec.as_of == result.spec.as_of
+
+
+# Refusals -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"population": "everyone", "per_unit": 1}, "抽样对象"),
+        ({"population": "members"}, "只填写一项"),
+        ({"population": "members", "per_unit": 1, "total": 5}, "只填写一项"),
+        ({"population": "members", "per_unit": -1}, "不小于0"),
+        (
+            {
+                "population": "members",
+                "per_unit": 1,
+                "notes_from": date(2025, 2, 1),
+                "notes_to": date(2025, 1, 1),
+            },
+            "开始日期",
+        ),
+    ],
+)
+def test_spec_refuses_what_cannot_be_drawn(options, message):
+    with pytest.raises(ValueError, match=message):
+        SampleSpec(**options)
+
+
+def test_units_must_not_contain_each_other(world):
+    with pytest.raises(ValueError, match="A1村党支部属于A镇党委"):
+        draw([world["town_a"], world["a1"]], SampleSpec("members", per_unit=1), 1)
