@@ -30,6 +30,11 @@ VALUE = {"max_digits": 14, "decimal_places": 2}
 POINTS = {"max_digits": 6, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
+def plain(value) -> str:
+    """10.00 → "10", 2.50 → "2.5" (a figure as people write it)."""
+    return f"{Decimal(value).normalize():f}" if value is not None else ""
+
+
 def reached(value, target_value, comparison) -> bool | None:
     """Whether `value` meets `target_value` under `comparison`; None when there is no value yet."""
     if value is None:
@@ -233,7 +238,7 @@ class Indicator(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.get_comparison_display()}{self.target_value:g}{self.unit}）"
+        return f"{self.name}（{self.get_comparison_display()}{plain(self.target_value)}{self.unit}）"
 
     @staticmethod
     def own_records_q(scope):

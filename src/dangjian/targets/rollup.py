@@ -2,8 +2,8 @@
 actual values of the copies decomposed from it, summed for additive units (个、次、学时、名…) and
 averaged for rates (%) — a plain mean of the children, each child counting once — and how many reached.
 
-Three queries whatever the number of children: the parent's indicators, the children's targets (with
-their commitments), the children's indicators. Actual values are read as stored: entered ones as entered,
+Four queries whatever the number of children: the parent's indicators, the children's targets, their
+commitments, the children's indicators. Actual values are read as stored: entered ones as entered,
 computed ones as last computed (`services.do_refresh_computed`, shown with its time).
 """
 
@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from dangjian.core import xlsx
 
 from .choices import Rollup
-from .models import Commitment, Indicator, Target
+from .models import Commitment, Indicator, Target, plain
 
 PLACES = Decimal("0.01")
 
@@ -82,6 +82,11 @@ class RollupResult:
     targets: list[Target]
     rows: list[RollupRow]
 
+    @property
+    def by_child(self) -> list[tuple[Target, list[ChildFigure]]]:
+        """The drill-down table: each child target with its figure for every parent indicator."""
+        return [(child, [row.children[n] for row in self.rows]) for n, child in enumerate(self.targets)]
+
 
 def child_targets(target: Target):
     return (
@@ -130,7 +135,7 @@ def rollup_xlsx(target: Target, found: RollupResult) -> bytes:
             [
                 i.name,
                 i.unit,
-                f"{i.get_comparison_display()}{i.target_value:g}",
+                f"{i.get_comparison_display()}{plain(i.target_value)}",
                 _number(i.target_value),
                 _number(i.actual_value),
                 Rollup(row.how).label,
