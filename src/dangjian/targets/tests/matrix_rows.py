@@ -192,3 +192,84 @@ TARGET_SETS = by_role(
     sysadmin=("a1", "b1"),
 )
 LISTINGS: list = [Listing("targets:target_list", _page_orgs, TARGET_SETS, setup=targets_everywhere)]
+
+
+def matrix_evaluation(world: World, key: str):
+    from dangjian.targets import services
+    from dangjian.targets.models import Evaluation
+
+    target = matrix_target(world, key)
+    return Evaluation.objects.filter(target=target).first() or services.do_evaluate_target(
+        target, acting_user=None, evaluated_on=timezone.localdate(), finalize=False
+    )
+
+
+EVALUATION = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": matrix_evaluation(w, k).pk},
+}
+API_CREATE = {"api": True, "outside": "b1", **CREATE}
+ENDPOINTS += [
+    Endpoint("targets-api:target-list", statuses(200), api=True),
+    Endpoint(
+        "targets-api:target-list",
+        statuses(403, s201=EDITORS),
+        payload=lambda w, k: {"organization": w[k].pk, "year": timezone.localdate().year, "title": "新目标"},
+        **API_CREATE,
+    ),
+    Endpoint("targets-api:target-detail", MEMBER_VIEW, api=True, **TARGET),
+    # Already issued: 400 for the issuing level; A1's administrator may not issue (A镇党委 issued it).
+    Endpoint(
+        "targets-api:target-issue", statuses(403, s400=TREE_MANAGERS), api=True, method="post", **TARGET
+    ),
+    Endpoint(
+        "targets-api:target-decompose",
+        statuses(403, s201=TREE_MANAGERS, s404=("branch_a1_admin",)),
+        api=True,
+        method="post",
+        **TOWN_TARGET,
+    ),
+    Endpoint("targets-api:target-refresh", statuses(403, s200=EDITORS), api=True, method="post", **TARGET),
+    Endpoint("targets-api:target-rollup", MEMBER_VIEW, api=True, **TARGET),
+    Endpoint("targets-api:indicator-list", statuses(200), api=True),
+    Endpoint(
+        "targets-api:indicator-list",
+        statuses(403, s201=EDITORS),
+        payload=lambda w, k: {**indicator_payload(w, k), "target": matrix_target(w, k).pk},
+        **API_CREATE,
+    ),
+    Endpoint("targets-api:indicator-detail", MEMBER_VIEW, api=True, **INDICATOR),
+    Endpoint(
+        "targets-api:indicator-actual",
+        statuses(403, s200=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"value": "3"},
+        **INDICATOR,
+    ),
+    Endpoint("targets-api:commitment-list", statuses(200), api=True),
+    # E-confirmation: only A1's own administrator (the issuing levels and read-only roles are refused).
+    Endpoint(
+        "targets-api:commitment-list",
+        statuses(
+            404, s201=("branch_a1_admin",), s403=("county_admin", "town_a_admin", "inspector_a", "sysadmin")
+        ),
+        payload=lambda w, k: {"target": matrix_target(w, k).pk, "kind": "responsibility"},
+        **API_CREATE,
+    ),
+    Endpoint("targets-api:commitment-detail", MEMBER_VIEW, api=True, **COMMITMENT),
+    Endpoint("targets-api:evaluation-list", statuses(200), api=True),
+    Endpoint(
+        "targets-api:evaluation-list",
+        statuses(403, s201=TREE_MANAGERS),
+        payload=lambda w, k: {
+            "target": matrix_target(w, k).pk,
+            "evaluated_on": timezone.localdate().isoformat(),
+        },
+        **API_CREATE,
+    ),
+    Endpoint("targets-api:evaluation-detail", MEMBER_VIEW, api=True, **EVALUATION),
+]
+LISTINGS += [Listing("targets-api:target-list", _api_activity_orgs, TARGET_SETS, setup=targets_everywhere)]
