@@ -496,6 +496,15 @@ class Finding(TimeStampedModel):
         related_name="+",
     )
     close_comment = models.TextField("销号意见", blank=True)
+    rectification = models.OneToOneField(
+        "tasks.Assignment",
+        verbose_name="整改任务",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="finding",
+        help_text="交办给被检查单位的整改任务（交办督办）",
+    )
 
     objects = UnitScopedQuerySet.as_manager()
 

@@ -23,8 +23,8 @@ from dangjian.accounts.scope import require, reset_scope
 from dangjian.audit import services as audit
 from dangjian.organizations.models import Organization
 
-from .access import require_open, require_recorder
-from .choices import PlanStatus, SampleItemKind, UnitInspectionStatus
+from .access import require_open, require_recorder, require_verifier
+from .choices import FindingStatus, PlanStatus, SampleItemKind, UnitInspectionStatus
 from .models import (
     ChecklistItem,
     ChecklistResult,
@@ -418,6 +418,76 @@ def _attach_evidence(finding: Finding, upload) -> None:
     finding.evidence_name = inspected.original_name
     finding.evidence_type = inspected.content_type
     finding.evidence.save(inspected.original_name, upload, save=False)
+
+
+@transaction.atomic
+def do_issue_rectification(
+    finding: Finding, *, acting_user, deadline: datetime.date | None = None, working_days: int | None = None
+) -> Finding:
+    """限期整改: the finding becomes a 整改 task of the plan's committee for the unit, with a deadline (a date
+    or N working days), through the tasks capability (the unit signs, reports progress and asks to close
+    it there). Issuing is the committee's: the tasks service checks it."""
+    from dangjian.tasks.choices import TaskKind
+    from dangjian.tasks.services import do_issue_task
+
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    inspection = UnitInspection.objects.select_related("plan__organization", "unit").get(
+        pk=finding.unit_inspection_id
+    )
+    plan = inspection.plan
+    if finding.rectification_id:
+        raise ValidationError("该问题已交办整改。")
+    if finding.status == FindingStatus.CLOSED:
+        raise ValidationError("该问题已销号。")
+    task = do_issue_task(
+        acting_user=acting_user,
+        organization=plan.organization,
+        title=f"整改：{inspection.unit.name}（{plan.name}，{finding.get_severity_display()}问题）",
+        content=f"督导检查发现的问题：{finding.description}\n请限期整改并报告整改情况，由督导组验收销号。",
+        recipients=[inspection.unit],
+        deadline=deadline,
+        working_days=working_days,
+        kind=TaskKind.RECTIFICATION,
+        source_document=plan.name,
+    )
+    before = audit.snapshot(finding)
+    finding.rectification = task.assignments.get()
+    finding.status = FindingStatus.RECTIFYING
+    finding.save(update_fields=["rectification", "status", "updated_at"])
+    audit.record_update(finding, before, acting_user=acting_user, message=f"交办整改，期限{task.deadline}")
+    return finding
+
+
+@transaction.atomic
+def do_close_finding(finding: Finding, *, acting_user, comment: str = "", closed_on=None) -> Finding:
+    """销号: the unit's team (or the plan's committee) verifies the rectification and closes the finding; its
+    整改 task is confirmed done (with the team's authority, whether or not the unit asked yet). A finding
+    without a task (立行立改, fixed during the visit) is closed directly."""
+    from dangjian.tasks.choices import TaskStatus
+    from dangjian.tasks.services import do_confirm_assignment
+
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    inspection = UnitInspection.objects.select_related("plan__organization", "unit").get(
+        pk=finding.unit_inspection_id
+    )
+    require_verifier(acting_user, inspection.plan, inspection.unit)
+    if finding.status == FindingStatus.CLOSED:
+        raise ValidationError("该问题已销号。")
+    closed_on = closed_on or timezone.localdate()
+    if closed_on < finding.found_on or closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": "销号日期应在发现日期和今天之间。"})
+    assignment = finding.rectification
+    if assignment is not None and assignment.status != TaskStatus.DONE:
+        do_confirm_assignment(
+            assignment, acting_user=acting_user, comment=comment, authorized=True, confirmed_on=closed_on
+        )
+    before = audit.snapshot(finding)
+    finding.status = FindingStatus.CLOSED
+    finding.closed_on, finding.closed_by = closed_on, _acting(acting_user)
+    finding.close_comment = (comment or "").strip()
+    finding.save()
+    audit.record_update(finding, before, acting_user=acting_user, message="验收销号")
+    return finding
 
 
 # --- samples --------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ urlpatterns = [
     path("units/<int:pk>/findings/", views_units.FindingAddView.as_view(), name="finding_add"),
     path("findings/<int:pk>/", views_units.FindingDetailView.as_view(), name="finding_detail"),
     path("findings/<int:pk>/evidence/", views_units.FindingEvidenceView.as_view(), name="finding_evidence"),
+    path("findings/<int:pk>/rectify/", views_units.FindingRectifyView.as_view(), name="finding_rectify"),
+    path("findings/<int:pk>/close/", views_units.FindingCloseView.as_view(), name="finding_close"),
     path("samples/<int:pk>/", views.SampleDetailView.as_view(), name="sample_detail"),
     path("samples/<int:pk>/originality/", views.SampleOriginalityView.as_view(), name="sample_originality"),
 ]

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from dangjian.core.views import ScopedViewMixin
 
 from . import services
-from .access import may_record, require_recorder, require_verifier
+from .access import administers, may_record, require_recorder, require_verifier
 from .forms import CloseFindingForm, FindingForm, InterviewForm, RectifyForm, VisitForm
 from .models import ChecklistResult, Finding, Sample, UnitInspection
 from .views import report
@@ -182,7 +182,9 @@ class FindingDetailView(FindingMixin, TemplateView):
             finding=finding,
             inspection=inspection,
             plan=inspection.plan,
+            assignment=finding.rectification,
             may_verify=may_verify,
+            may_issue=administers(user, inspection.plan),
             rectify_form=RectifyForm(),
             close_form=CloseFindingForm(),
             **kwargs,
@@ -203,3 +205,45 @@ class FindingEvidenceView(FindingMixin, View):
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class FindingActionView(FindingMixin, View):
+    """POST on a finding; refused forms come back as a message on its page (403 for a stranger)."""
+
+    form_class = None
+
+    def get(self, request, pk):
+        return redirect(self.target)
+
+    def post(self, request, pk):
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request, "；".join(message for errors in form.errors.values() for message in errors)
+            )
+            return redirect(self.target)
+        try:
+            self.perform(form.cleaned_data)
+        except ValidationError as error:
+            report(request, error)
+        return redirect(self.target)
+
+
+class FindingRectifyView(FindingActionView):
+    """限期整改: the plan's committee issues the 整改 task to the unit."""
+
+    form_class = RectifyForm
+
+    def perform(self, data):
+        finding = services.do_issue_rectification(self.target, acting_user=self.request.user, **data)
+        messages.success(self.request, f"已交办整改，期限{finding.rectification.deadline}。")
+
+
+class FindingCloseView(FindingActionView):
+    """销号: the unit's team (or the committee) verifies and closes; the 整改 task is confirmed done."""
+
+    form_class = CloseFindingForm
+
+    def perform(self, data):
+        services.do_close_finding(self.target, acting_user=self.request.user, **data)
+        messages.success(self.request, "已验收销号。")

@@ -195,6 +195,20 @@ ENDPOINTS = [
     ),
     Endpoint("inspections:finding_detail", UNIT_VIEW, **on(_finding)),
     Endpoint("inspections:finding_evidence", UNIT_VIEW, **on(_finding)),
+    Endpoint(
+        "inspections:finding_rectify",
+        statuses(404, s302=TREE_MANAGERS, s403=("branch_a1_admin", "inspector_a", "sysadmin")),
+        method="post",
+        payload=lambda w, k: {"deadline": _today(15)},
+        **on(_finding),
+    ),
+    Endpoint(
+        "inspections:finding_close",
+        RECORD,
+        method="post",
+        payload=lambda w, k: {"comment": "整改到位"},
+        **on(_finding),
+    ),
     Endpoint("inspections:sample_add", statuses(404, s200=RECORDERS, s403=("sysadmin",)), **on(_plan)),
     Endpoint(
         "inspections:sample_add",

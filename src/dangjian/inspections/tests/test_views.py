@@ -99,7 +99,10 @@ def records(world):
         services.do_record_finding(
             unit, acting_user=None, severity=severity, description="问题", found_on=today
         )
-    Finding.objects.filter(severity="serious").update(status="closed", closed_on=today)  # as 销号 would
+    serious = services.do_issue_rectification(
+        Finding.objects.get(severity="serious"), acting_user=None, deadline=today + timedelta(days=9)
+    )
+    services.do_close_finding(serious, acting_user=None)
     return plan
 
 
