@@ -311,6 +311,9 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "dangjian.organizations.choices.OrganizationKind",
         "AttachmentKindEnum": "dangjian.activities.choices.AttachmentKind",
         "QuestionKindEnum": "dangjian.exams.choices.QuestionKind",
+        "TaskKindEnum": "dangjian.tasks.choices.TaskKind",
+        "TaskStatusEnum": "dangjian.tasks.choices.TaskStatus",
+        "ScheduleDayKindEnum": "dangjian.tasks.choices.ScheduleDayKind",
     },
 }
 

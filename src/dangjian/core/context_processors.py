@@ -45,8 +45,11 @@ def navigation(request):
     if scope.allows("view"):
         items.append({"key": "development", "label": "发展党员", "url": reverse("development:file_list")})
         items.append({"key": "youth", "label": "推优和青年培养", "url": reverse("youth:recommendation_list")})
+    if scope.allows("view"):
+        items.append({"key": "tasks", "label": "交办督办", "url": reverse("tasks:task_list")})
     if scope.allows("manage_users"):
         items.append({"key": "users", "label": "账号管理", "url": reverse("accounts:user_list")})
+        items.append({"key": "calendar", "label": "节假日安排", "url": reverse("tasks:schedule_list")})
     if scope.allows("audit"):
         items.append({"key": "audit", "label": "审计日志", "url": reverse("audit:auditevent_list")})
     if scope.allows("view"):

@@ -176,7 +176,8 @@ def do_issue_task(
         store_file(task, attachment)
     task.full_clean()
     task.save()
-    Assignment.objects.bulk_create(
+    # One audit event for the task names the recipient count: a row per copy would say nothing more.
+    Assignment.objects.bulk_create(  # audit-exempt: audited as the task's creation
         [Assignment(task=task, organization_id=pk, deadline=task.deadline) for pk in ids],
         batch_size=BULK_BATCH,
     )
@@ -489,7 +490,7 @@ def do_save_holiday_schedule(
     schedule.save()
     rows = _schedule_days(schedule, days)
     schedule.days.all().delete()
-    ScheduleDay.objects.bulk_create(rows)
+    ScheduleDay.objects.bulk_create(rows)  # audit-exempt: the schedule's event lists every day
     new_days = sorted(str(d) for d in rows)
     if before is None:
         audit.record_create(
