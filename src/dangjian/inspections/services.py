@@ -478,7 +478,7 @@ def do_close_finding(finding: Finding, *, acting_user, comment: str = "", closed
         raise ValidationError({"closed_on": "销号日期应在发现日期和今天之间。"})
     assignment = finding.rectification
     if assignment is not None and assignment.status != TaskStatus.DONE:
-        do_confirm_assignment(
+        finding.rectification = do_confirm_assignment(
             assignment, acting_user=acting_user, comment=comment, authorized=True, confirmed_on=closed_on
         )
     before = audit.snapshot(finding)

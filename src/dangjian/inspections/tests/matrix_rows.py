@@ -14,7 +14,16 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from dangjian.core.testing.matrix import EDITORS, TREE_MANAGERS, VIEWERS, Endpoint, World, statuses
+from dangjian.core.testing.matrix import (
+    EDITORS,
+    TREE_MANAGERS,
+    VIEWERS,
+    Endpoint,
+    Listing,
+    World,
+    by_role,
+    statuses,
+)
 
 NOT_SCOPED = frozenset({"inspections-api:api-root"})
 TOWN = {"a1": "town_a", "b1": "town_b"}
@@ -27,6 +36,7 @@ def inspection_of(world: World, key: str):
     from dangjian.inspections import services
     from dangjian.inspections.models import Finding, InspectionPlan, Sample
     from dangjian.inspections.sampling import SampleSpec
+    from dangjian.study.services import do_write_note
 
     from .factories import Inspection, inspection
 
@@ -43,8 +53,12 @@ def inspection_of(world: World, key: str):
         found_on=timezone.localdate(),
         evidence=SimpleUploadedFile("照片.png", PNG),
     )
+    member = world["zhang" if key == "a1" else "zhao"]
+    do_write_note(
+        acting_user=None, member=member, kind="study_note", title="学习笔记", text=f"{key}学习党章的体会"
+    )
     services.do_draw_sample(
-        found.plan, acting_user=None, units=[world[key]], spec=SampleSpec("members", per_unit=1), seed=1
+        found.plan, acting_user=None, units=[world[key]], spec=SampleSpec("members", per_unit=2), seed=1
     )
     assert Finding.objects.filter(unit_inspection=found.unit_inspection).exists()
     assert Sample.objects.filter(plan=found.plan).exists()
@@ -228,4 +242,140 @@ ENDPOINTS = [
     Endpoint("inspections:summary_docx", PLAN_VIEW, **on(_plan)),
     Endpoint("inspections:summary_xlsx", PLAN_VIEW, **on(_plan)),
 ]
-LISTINGS: list = []
+
+# API (/api/v1/inspections/): the same scope; the writes at a unit are answered by the services.
+API_PLAN_CHANGE = statuses(403, s200=TREE_MANAGERS, s404=("branch_a1_admin",))
+API_RECORD = statuses(404, s200=RECORDERS, s403=("branch_a1_admin", "sysadmin"))
+API_RECORDED = statuses(404, s201=RECORDERS, s403=("branch_a1_admin", "sysadmin"))
+
+
+def api(name, expect, maker=None, **options):
+    place = on(maker) if maker else {}
+    return Endpoint(f"inspections-api:{name}", expect, api=True, **place, **options)
+
+
+def new_api_plan(world, key):
+    return {**new_plan(world, key), "units": [world["a1"].pk]}
+
+
+ENDPOINTS += [
+    api("plan-list", statuses(200)),
+    api(
+        "plan-list",
+        statuses(403, s201=TREE_MANAGERS, s404=("branch_a1_admin",)),
+        method="post",
+        payload=new_api_plan,
+    ),
+    api("plan-detail", PLAN_VIEW, _plan),
+    api("plan-summary", PLAN_VIEW, _plan),
+    # the plan is already in progress: the committee is told so (400), others never get that far
+    api("plan-start", statuses(403, s400=TREE_MANAGERS, s404=("branch_a1_admin",)), _plan, method="post"),
+    api("plan-close", API_PLAN_CHANGE, _plan, method="post"),
+    api("team-list", statuses(200)),
+    api(
+        "team-list",
+        statuses(403, s201=TREE_MANAGERS, s404=("branch_a1_admin",)),
+        method="post",
+        payload=lambda w, k: {"plan": _plan(w, k)["pk"], "name": "第九督导组", "leader": "nobody"},
+        target="a1",
+        outside="b1",
+        url_kwarg="",
+    ),
+    api("team-detail", PLAN_VIEW, _team),
+    api("team-assign", API_PLAN_CHANGE, _team, method="post", payload=lambda w, k: {"unit": w["a2"].pk}),
+    api("unit-list", statuses(200)),
+    api("unit-detail", UNIT_VIEW, _unit),
+    api(
+        "unit-visit",
+        API_RECORD,
+        _unit,
+        method="post",
+        payload=lambda w, k: {"visited_on": _today(), "status": "visited"},
+    ),
+    api(
+        "unit-results",
+        API_RECORDED,
+        _unit,
+        method="post",
+        payload=lambda w, k: {"item": inspection_of(w, k).item.pk, "score": "5"},
+    ),
+    api(
+        "unit-interviews",
+        API_RECORDED,
+        _unit,
+        method="post",
+        payload=lambda w, k: {"kind": "phone", "held_on": _today(), "participants": 1},
+    ),
+    api(
+        "unit-findings",
+        API_RECORDED,
+        _unit,
+        method="post",
+        payload=lambda w, k: {"severity": "minor", "description": "台账不全", "found_on": _today()},
+    ),
+    api("sample-list", statuses(200)),
+    api(
+        "sample-list",
+        statuses(404, s201=RECORDERS, s403=("sysadmin",)),
+        method="post",
+        payload=lambda w, k: {
+            "plan": _plan(w, k)["pk"],
+            "units": [w[k].pk],
+            "population": "members",
+            "per_unit": 1,
+        },
+        target="a1",
+        outside="b1",
+        url_kwarg="",
+    ),
+    api("sample-detail", UNIT_VIEW, _sample),
+    api("sample-originality", API_RECORD, _sample, method="post"),
+    api("finding-list", statuses(200)),
+    api("finding-detail", UNIT_VIEW, _finding),
+    api(
+        "finding-rectify",
+        statuses(404, s200=TREE_MANAGERS, s403=("branch_a1_admin", "inspector_a", "sysadmin")),
+        _finding,
+        method="post",
+        payload=lambda w, k: {"deadline": _today(15)},
+    ),
+    api("finding-close", API_RECORD, _finding, method="post", payload=lambda w, k: {"comment": "整改到位"}),
+]
+
+
+def both_plans(world) -> None:
+    for key in ("a1", "b1"):
+        inspection_of(world, key)
+
+
+def _plan_orgs(response):
+    return [row["organization"] for row in response.json()["results"]]
+
+
+def _units(response):
+    return [row["unit"] for row in response.json()["results"]]
+
+
+def _page_plans(response):
+    return [plan.organization_id for plan in response.context["plans"]]
+
+
+PLANS_SEEN = by_role(
+    county_admin=("town_a", "town_b"),
+    town_a_admin=("town_a",),
+    inspector_a=("town_a",),
+    sysadmin=("town_a", "town_b"),
+)
+UNITS_SEEN = by_role(
+    county_admin=("a1", "b1"),
+    town_a_admin=("a1",),
+    branch_a1_admin=("a1",),
+    inspector_a=("a1",),
+    sysadmin=("a1", "b1"),
+)
+LISTINGS = [
+    Listing("inspections:plan_list", _page_plans, PLANS_SEEN, setup=both_plans),
+    Listing("inspections-api:plan-list", _plan_orgs, PLANS_SEEN, setup=both_plans),
+    Listing("inspections-api:unit-list", _units, UNITS_SEEN, setup=both_plans),
+    Listing("inspections-api:finding-list", _units, UNITS_SEEN, setup=both_plans),
+]
