@@ -89,7 +89,8 @@ def do_create_target(
 
 @transaction.atomic
 def do_change_target(target: Target, *, acting_user, **fields) -> Target:
-    require(acting_user, target.organization)
+    """The issuing level changes what it issued (the responsible side enters figures and signs)."""
+    require(acting_user, target.issued_by)
     target = Target.objects.select_for_update().get(pk=target.pk)
     _refuse_closed(target)
     before = audit.snapshot(target)
@@ -105,7 +106,8 @@ def do_change_target(target: Target, *, acting_user, **fields) -> Target:
 
 @transaction.atomic
 def do_add_indicator(target: Target, *, acting_user, parent=None, **fields) -> Indicator:
-    require(acting_user, target.organization)
+    """An indicator set by the issuing level."""
+    require(acting_user, target.issued_by)
     _refuse_closed(target)
     if "position" not in fields:
         fields["position"] = target.indicators.count() + 1
@@ -118,7 +120,7 @@ def do_add_indicator(target: Target, *, acting_user, parent=None, **fields) -> I
 
 @transaction.atomic
 def do_change_indicator(indicator: Indicator, *, acting_user, **fields) -> Indicator:
-    require(acting_user, indicator.target.organization)
+    require(acting_user, indicator.target.issued_by)
     _refuse_closed(indicator.target)
     before = audit.snapshot(indicator)
     for name, value in fields.items():

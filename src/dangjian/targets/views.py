@@ -131,7 +131,7 @@ def detail_context(request, target) -> dict:
         if evaluation
         else [],
         "may_change": scope.covers(target.organization.path, "change") and target.is_open,
-        "may_issue": scope.covers(target.issued_by.path, "change"),
+        "may_issue": scope.covers(target.issued_by.path, "change") and target.is_open,
         "may_confirm": services.may_confirm(user, target),
         "may_export": scope.covers(target.organization.path, "view"),
         "actual_form": ActualForm(),

@@ -116,8 +116,9 @@ WRITE_302 = statuses(403, s302=EDITORS)
 CREATE = {"url_kwarg": "", "target": "a1", "method": "post"}
 # The towns' targets: a 支部管理员 holds no change grant over A镇党委 (404), a read-only role none anywhere.
 DECOMPOSE = statuses(403, s200=TREE_MANAGERS, s404=("branch_a1_admin",))
-# The issuing level (A镇党委) evaluates A1's target; A1's own administrator is refused by the service.
-EVALUATE = statuses(403, s302=TREE_MANAGERS, s200=("branch_a1_admin",))
+# The issuing level (A镇党委) evaluates A1's target and changes what it issued; A1's own administrator is
+# refused by the service (the form is shown again with the reason).
+EVALUATE = ISSUER_WRITE = statuses(403, s302=TREE_MANAGERS, s200=("branch_a1_admin",))
 
 ENDPOINTS: list = [
     Endpoint("targets:target_list", statuses(200)),
@@ -131,14 +132,14 @@ ENDPOINTS: list = [
     Endpoint("targets:target_detail", MEMBER_VIEW, **TARGET),
     Endpoint("targets:target_edit", EDIT, **TARGET),
     Endpoint(
-        "targets:target_edit", WRITE_302, method="post", payload=lambda w, k: {"title": "改名"}, **TARGET
+        "targets:target_edit", ISSUER_WRITE, method="post", payload=lambda w, k: {"title": "改名"}, **TARGET
     ),
     Endpoint("targets:target_issue", WRITE_302, method="post", **TARGET),
     Endpoint(
         "targets:target_withdraw", WRITE_302, method="post", payload=lambda w, k: {"reason": "调整"}, **TARGET
     ),
     Endpoint("targets:indicator_add", EDIT, **TARGET),
-    Endpoint("targets:indicator_add", WRITE_302, method="post", payload=indicator_payload, **TARGET),
+    Endpoint("targets:indicator_add", ISSUER_WRITE, method="post", payload=indicator_payload, **TARGET),
     Endpoint("targets:target_decompose", DECOMPOSE, **TOWN_TARGET),
     Endpoint(
         "targets:target_decompose",
@@ -167,7 +168,7 @@ ENDPOINTS: list = [
     ),
     Endpoint("targets:rollup_export", MEMBER_VIEW, **TARGET),
     Endpoint("targets:indicator_edit", EDIT, **INDICATOR),
-    Endpoint("targets:indicator_edit", WRITE_302, method="post", payload=indicator_payload, **INDICATOR),
+    Endpoint("targets:indicator_edit", ISSUER_WRITE, method="post", payload=indicator_payload, **INDICATOR),
     Endpoint(
         "targets:actual_enter", WRITE_302, method="post", payload=lambda w, k: {"value": "3"}, **INDICATOR
     ),
@@ -236,7 +237,7 @@ ENDPOINTS += [
     Endpoint("targets-api:indicator-list", statuses(200), api=True),
     Endpoint(
         "targets-api:indicator-list",
-        statuses(403, s201=EDITORS),
+        statuses(403, s201=TREE_MANAGERS),
         payload=lambda w, k: {**indicator_payload(w, k), "target": matrix_target(w, k).pk},
         **API_CREATE,
     ),

@@ -276,3 +276,16 @@ def test_withdraw_cascades_and_keeps_the_rows(world, town_target):
     assert set(Target.objects.values_list("status", flat=True)) == {TargetStatus.WITHDRAWN}
     decompose_again = make_target(world, "town_a", by="root")
     assert len(decompose(decompose_again, world)) == 2  # withdrawn copies do not block a new cascade
+
+
+def test_the_issuing_level_sets_the_indicators(world):
+    target = make_target(world, "a1", by="town_a")
+    with pytest.raises(PermissionDenied):
+        services.do_add_indicator(target, acting_user=world["branch_a1_admin"], **{**ENTERED, "name": "自定"})
+    with pytest.raises(PermissionDenied):
+        services.do_change_target(target, acting_user=world["branch_a1_admin"], title="自改")
+    indicator = services.do_change_indicator(
+        target.indicators.get(), acting_user=world["town_a_admin"], target_value=Decimal("12")
+    )
+    assert indicator.target_value == Decimal("12")
+    assert AuditEvent.objects.filter(object_type="targets.indicator", action="update").exists()

@@ -152,3 +152,19 @@ def test_member_sees_and_confirms_their_own_target(world, client_as):
     assert "电子确认" in page
     client.post(reverse("targets:commitment_sign", args=[personal.pk]), {"kind": "pledge"})
     assert Commitment.objects.get(target=personal).signed_by == world["member_a1"]
+
+
+def test_target_page_queries_do_not_grow_with_children(world, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("county_admin")
+    client.get(reverse("targets:target_list"))  # warm the per-process caches
+    counts = []
+    for keys in (("a1",), ("a1", "a2")):
+        target = make_target(world, "town_a", by="root", indicators=[ENTERED, RATE])
+        services.do_decompose_target(target, acting_user=None, organizations=[world[k] for k in keys])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(target.get_absolute_url()).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
