@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dangjian.members.choices import PositionTitle
-from dangjian.members.models import Position
+from dangjian.members.models import Member, Position
 from dangjian.organizations.choices import OrganizationKind
 from dangjian.targets import services
 from dangjian.targets.choices import Grade
@@ -132,9 +132,8 @@ def seed_targets(plan: Plan, today: datetime.date, seed: int) -> str:
     """Write the demo targets; returns a line for the seed log."""
     rng = random.Random(seed * 53 + 7)
     root = plan.landmarks["root"].instance
-    education_node = plan.landmarks["education"]
-    education = education_node.instance
-    members_total = sum(len(node.members) for node in education_node.walk())
+    education = plan.landmarks["education"].instance
+    members_total = Member.objects.active().in_subtree(education).count()
     last, this = today.year - 1, today.year
 
     # The seeded records start this year: last year's figures were reported by each unit (entered).
