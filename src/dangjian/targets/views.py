@@ -133,7 +133,6 @@ def detail_context(request, target) -> dict:
         "may_change": scope.covers(target.organization.path, "change") and target.is_open,
         "may_issue": scope.covers(target.issued_by.path, "change") and target.is_open,
         "may_confirm": services.may_confirm(user, target),
-        "may_export": scope.covers(target.organization.path, "view"),
         "actual_form": ActualForm(),
         "sign_form": SignForm(),
         "upload_form": UploadForm(),
