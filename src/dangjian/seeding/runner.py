@@ -25,6 +25,7 @@ from .originality import seed_originality
 from .people import add_years
 from .plan import OrgNode
 from .study import seed_demo_extras, seed_study_county
+from .tasks import seed_tasks
 from .users import Login, create_demo_users
 from .writer import forget_people, write_activities, write_organizations, write_subtree
 from .youth import seed_youth
@@ -130,6 +131,7 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
         log(seed_development(plan, today, result.seed))
         log(seed_youth(plan, today, result.seed))
         log(seed_development_plans(plan, today))
+        log(seed_tasks(plan, today, result.seed))
         log("供“组织生活合规”演示的缺漏：")
         for line in life.gaps:
             log(f"  · {line}")

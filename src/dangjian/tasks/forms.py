@@ -137,9 +137,17 @@ class ProgressForm(forms.Form):
 class ConfirmForm(forms.Form):
     comment = forms.CharField(label="确认意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "confirm_%s")  # shown beside the return form: ids must differ
+        super().__init__(*args, **kwargs)
+
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "return_%s")
+        super().__init__(*args, **kwargs)
 
 
 class FollowUpForm(forms.Form):

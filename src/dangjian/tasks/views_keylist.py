@@ -74,10 +74,12 @@ class KeyListDetailView(ScopedViewMixin, TemplateView):
         except ValueError:
             page = 1
         matrix = keylist.build(self.target, timezone.localdate(), page=page, only_overdue=only_overdue)
+        prefix = keylist.assignment_link_prefix()
         return super().get_context_data(
             key_list=self.target,
             matrix=matrix,
             columns=[(task, matrix.columns[task.pk]) for task in matrix.tasks],
+            rows=[(row, row.cells_html(prefix)) for row in matrix.rows],
             may_issue=may_change(KeyTaskList.objects, self.request.user, self.target.pk),
             nav="tasks",
             **kwargs,
