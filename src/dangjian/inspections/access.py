@@ -14,22 +14,12 @@ from django.utils import timezone
 from dangjian.accounts.scope import get_scope
 
 from .choices import PlanStatus
-from .models import InspectionTeam, TeamUnit
+from .models import TeamUnit
 
 
 def administers(user, plan) -> bool:
     """`user` may change the plan's committee (None: an operator at the command line)."""
     return user is None or get_scope(user).covers(plan.organization.path, "change")
-
-
-def on_team(user, team: InspectionTeam) -> bool:
-    return user is not None and (team.leader_id == user.pk or team.members.filter(pk=user.pk).exists())
-
-
-def team_of(plan, unit):
-    """The team assigned to `unit` under `plan` now, or None."""
-    assignment = TeamUnit.objects.in_force().filter(plan=plan, unit=unit).select_related("team").first()
-    return assignment.team if assignment else None
 
 
 def assigned_inspector(user, plan, unit, today=None) -> bool:
@@ -67,10 +57,10 @@ def require_recorder(user, plan, unit) -> None:
 
 
 def require_verifier(user, plan, unit) -> None:
-    """Closing (销号) a finding: the unit's team (the plan need not be in progress any more: 回头看 comes
-    after the visits) or the plan's committee."""
+    """Closing (销号) a finding: the unit's team while it may read the unit (in the period, the plan not
+    closed), or the plan's committee at any time (回头看 after the period is the committee's, or the period
+    is extended)."""
     if administers(user, plan):
         return
-    team = team_of(plan, unit)
-    if team is None or not on_team(user, team):
-        raise PermissionDenied("只有负责该单位的督导组成员或组织单位可以验收销号。")
+    if plan.status == PlanStatus.CLOSED or not assigned_inspector(user, plan, unit):
+        raise PermissionDenied("只有负责该单位的督导组成员（在督导期内）或组织单位可以验收销号。")

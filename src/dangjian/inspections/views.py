@@ -19,7 +19,7 @@ from dangjian.organizations.models import Organization
 from . import exports, services
 from .access import administers, may_record
 from .forms import AssignForm, ChecklistItemForm, PlanForm, SampleForm, TeamForm
-from .models import InspectionPlan, InspectionTeam, Sample, SampleItem, TeamUnit, UnitInspection
+from .models import InspectionPlan, InspectionTeam, Sample, TeamUnit, UnitInspection
 from .summary import summarize
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -97,7 +97,7 @@ class PlanDetailView(PlanMixin, TemplateView):
             teams=teams,
             unit_inspections=visible_units.select_related("unit").order_by("unit__path"),
             samples=Sample.objects.visible_to(user).filter(plan=plan).order_by("-drawn_at"),
-            may_change=administers(user, plan) and user is not None,
+            may_change=administers(user, plan),
             scope_units=plan.units.order_by("path") if administers(user, plan) else [],
             **kwargs,
         )
@@ -384,14 +384,11 @@ class SampleDetailView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         sample, user = self.target, self.request.user
         found = sampled_objects(sample, user)
-        strata = []
-        for row in sample.strata:
-            items = SampleItem.objects.filter(sample=sample, unit_id=row["unit_id"])
-            rows = []
-            for item in items.order_by("kind", "object_id"):
-                table = "note" if item.kind in ("study_note", "reflection") else item.kind
-                rows.append((item, found[table].get(item.object_id)))
-            strata.append((row, rows))
+        by_unit: dict[int, list] = {}
+        for item in sample.items.order_by("unit_id", "kind", "object_id"):
+            table = "note" if item.kind in ("study_note", "reflection") else item.kind
+            by_unit.setdefault(item.unit_id, []).append((item, found[table].get(item.object_id)))
+        strata = [(row, by_unit.get(row["unit_id"], [])) for row in sample.strata]
         units = list(sample.units.all())
         return super().get_context_data(
             sample=sample,

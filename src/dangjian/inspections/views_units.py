@@ -83,7 +83,8 @@ class UnitActionView(UnitMixin, View):
         form = self.form_class(request.POST, request.FILES) if self.form_class else None
         if form is not None and not form.is_valid():
             errors = [
-                f"{form.fields[k].label if k in form.fields else ''}：{v[0]}" for k, v in form.errors.items()
+                f"{form.fields[k].label}：{v[0]}" if k in form.fields else v[0]
+                for k, v in form.errors.items()
             ]
             messages.error(request, "；".join(errors))
             return redirect(self.target)

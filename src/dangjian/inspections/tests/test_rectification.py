@@ -79,18 +79,29 @@ def test_the_unit_reports_and_the_team_closes(world, finding):
         services.do_close_finding(finding, acting_user=None)
 
 
-def test_the_team_may_close_before_the_unit_asks_and_after_the_period(world, finding):
-    """回头看 comes after the visits: the team still verifies when the plan's period is over."""
+def test_the_team_may_close_before_the_unit_asks_and_the_committee_after_the_period(world, finding):
+    """The team closes while it may read the unit; after the period (回头看) the committee does."""
     finding = services.do_issue_rectification(
         finding, acting_user=None, deadline=timezone.localdate() + timedelta(days=20)
     )
+    second = services.do_record_finding(
+        finding.unit_inspection,
+        acting_user=None,
+        severity="minor",
+        description="x",
+        found_on=finding.found_on,
+    )
+    services.do_close_finding(finding, acting_user=world["nobody"])
+    assert Assignment.objects.get(pk=finding.rectification_id).status == TaskStatus.DONE
     plan = finding.unit_inspection.plan
     today = timezone.localdate()
     services.do_change_plan(
         plan, acting_user=None, starts_on=today - timedelta(days=9), ends_on=today - timedelta(days=1)
     )
-    services.do_close_finding(finding, acting_user=world["inspector_a"])
-    assert Assignment.objects.get(pk=finding.rectification_id).status == TaskStatus.DONE
+    second.unit_inspection.plan.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.do_close_finding(second, acting_user=world["nobody"])
+    services.do_close_finding(second, acting_user=world["town_a_admin"])
 
 
 def test_a_finding_fixed_on_the_spot_closes_without_a_task(world, finding):
