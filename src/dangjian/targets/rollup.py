@@ -92,7 +92,7 @@ def child_targets(target: Target):
     return (
         Target.objects.current()
         .filter(parent=target)
-        .select_related("organization", "responsible_member")
+        .select_related("organization", "responsible_member", "evaluation")
         .prefetch_related(Prefetch("commitments", queryset=Commitment.objects.order_by("kind")))
         .order_by("organization__path", "responsible_member_id", "id")
     )

@@ -130,12 +130,25 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                         "responsible_member": child.responsible_member_id,
                         "status": child.status,
                         "commitments": [c.kind for c in child.commitments.all()],
+                        "evaluation": _evaluation(child),
                     }
                     for child in found.targets
                 ],
                 "indicators": [_rollup_row(row) for row in found.rows],
             }
         )
+
+
+def _evaluation(target) -> dict | None:
+    try:
+        evaluation = target.evaluation
+    except Evaluation.DoesNotExist:
+        return None
+    return {
+        "total_score": str(evaluation.total_score),
+        "grade": evaluation.grade,
+        "finalized": evaluation.finalized,
+    }
 
 
 def _number(value):

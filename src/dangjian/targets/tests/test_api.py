@@ -64,6 +64,8 @@ def test_create_issue_decompose_rollup_and_evaluate(world, client_as):
     response = post(town, f"{API}evaluations/", {"target": child.pk, "evaluated_on": str(date(YEAR, 12, 30))})
     assert response.status_code == 201
     assert response.json()["scores"][0]["actual_value"] == "0.00" and response.json()["grade"] == "fail"
+    children = town.get(f"{API}targets/{target}/rollup/").json()["children"]
+    assert {row["id"]: row["evaluation"] for row in children}[child.pk]["grade"] == "fail"
 
 
 def test_lists_are_scoped_and_filtered(world, client_as):

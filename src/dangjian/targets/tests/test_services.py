@@ -289,3 +289,16 @@ def test_the_issuing_level_sets_the_indicators(world):
     )
     assert indicator.target_value == Decimal("12")
     assert AuditEvent.objects.filter(object_type="targets.indicator", action="update").exists()
+
+
+def test_refresh_command_recomputes_the_open_targets_of_a_year(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    record(world, "a1", "theme_day", date(YEAR, 3, 8))
+    target = make_target(world, "a1", by="town_a", indicators=[THEME_DAYS])
+    out = StringIO()
+    call_command("targets", "refresh", "--year", str(YEAR), stdout=out)
+    assert out.getvalue().strip() == f"{YEAR}年：1份目标，1项指标数值有变化。"
+    assert target.indicators.get().actual_value == 1

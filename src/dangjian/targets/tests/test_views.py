@@ -134,7 +134,10 @@ def test_enter_sign_upload_evaluate_and_export(world, client_as):
     assert "优秀" in town.get(target.get_absolute_url()).content.decode()
 
     parent = make_target(world, "town_a", by="root")
-    services.do_decompose_target(parent, acting_user=None)
+    [a1, a2] = services.do_decompose_target(parent, acting_user=None)
+    services.do_evaluate_target(a1, acting_user=None, evaluated_on=date(YEAR, 12, 30))
+    page = client_as("county_admin").get(parent.get_absolute_url()).content.decode()
+    assert "0分 不合格" in page  # A1's grade in the drill-down (nothing entered: 0 of 20)
     response = town.get(reverse("targets:rollup_export", args=[parent.pk]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["汇总", "明细"]
