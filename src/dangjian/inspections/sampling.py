@@ -4,8 +4,10 @@ Each unit is a stratum covering its whole subtree (one indexed path range). A dr
 the spec and the seed, and is the same on SQLite and PostgreSQL:
 
 - Candidates are ordered by natural keys, never by primary keys or database row order: by branch path,
-  then inside a branch by (pinyin, name, birth date, 入党日期, 身份证号 blind index); activities by
-  (organization path, date, type, start time, theme). Sorting happens in Python, so no collation decides.
+  then inside a branch by (pinyin, name, birth date, 身份证号 blind index); activities by (organization
+  path, date, type, start time, theme). Sorting happens in Python, so no collation decides. The blind
+  index is a stored column (copied with the data); its value depends on the key file, so it comes last
+  and only separates namesakes born on the same day in one branch.
 - Each stratum has its own `random.Random(f"{seed}:{kind}:{unit code}")`, so adding a unit does not
   reshuffle the others (a proportional total can still move their quotas).
 - Ranks are drawn from a stratum's size, then found through per-branch counts: the database is asked for
@@ -231,12 +233,21 @@ class Groups:
         return found
 
 
-def grouped_counts(queryset, units: Sequence[Organization], path_field: str) -> list[Groups]:
-    """One grouped query: the candidates of every unit counted per organization, split by unit."""
-    rows = queryset.values_list(f"{path_field}_id", f"{path_field}__path").annotate(n=Count("pk")).order_by()
+def organizations_of(units: Sequence[Organization]) -> dict[int, tuple[str, str]]:
+    """{id: (path, code)} of every organization in the units' subtrees (one query, a few columns)."""
+    rows = Organization.objects.filter(units_q(units, "path")).order_by()
+    return {pk: (path, code) for pk, path, code in rows.values_list("pk", "path", "code")}
+
+
+def grouped_counts(queryset, units: Sequence[Organization], orgs: dict) -> list[Groups]:
+    """One grouped query: the candidates of every unit counted per organization, split by unit.
+
+    Grouped by the organization id alone (no join): the paths come from `orgs`.
+    """
+    rows = queryset.values_list("organization_id").annotate(n=Count("pk")).order_by()
     by_unit = [Groups() for _ in units]
     starts = [unit.path for unit in units]  # sorted and disjoint: a path lies in the last unit before it
-    for org_id, path, count in sorted(rows, key=lambda row: row[1]):
+    for path, org_id, count in sorted((orgs[org_id][0], org_id, count) for org_id, count in rows):
         index = bisect_right(starts, path) - 1
         if index < 0 or not path.startswith(starts[index]):
             continue
@@ -280,16 +291,27 @@ def units_q(units: Sequence[Organization], field_name: str) -> Q:
     return condition
 
 
-def people_queryset(spec: SampleSpec, units: Sequence[Organization]):
-    """Active members of the units' subtrees; leading cadres: those holding a current committee post."""
-    members = Member.objects.active().filter(units_q(units, "organization__path"))
+def in_units(units: Sequence[Organization]) -> Q:
+    """Records of an organization in the units' subtrees (a subquery on the path index, no join)."""
+    return Q(organization__in=Organization.objects.filter(units_q(units, "path")).values("pk"))
+
+
+def people(spec: SampleSpec):
+    """Active members; leading cadres: those holding a current committee post on `spec.as_of`."""
+    members = Member.objects.active()
     if spec.population == SamplePopulation.LEADING_CADRES:
         posts = Position.objects.current(spec.as_of).committee().filter(member=OuterRef("pk"))
         members = members.filter(Exists(posts))
     return members
 
 
-MEMBER_KEY = ("name_pinyin", "name", "birth_date", "joined_on", "id_number_index")
+def people_queryset(spec: SampleSpec, units: Sequence[Organization]):
+    """The population of `spec` in the units' subtrees."""
+    return people(spec).filter(in_units(units))
+
+
+# The blind index (a stored HMAC of the 身份证号, unique) only separates namesakes born on the same day.
+MEMBER_KEY = ("name_pinyin", "name", "birth_date", "id_number_index")
 ACTIVITY_KEY = ("held_on", "activity_type__code", "start_time", "theme")
 
 
@@ -302,9 +324,13 @@ def in_period(spec: SampleSpec, field_name: str) -> Q:
     return condition
 
 
-def _draw_rows(queryset, key, units, per_unit_counts, seed, kind):
-    """Draw `per_unit_counts[i]` rows of unit i: (groups per unit, rows picked per unit in rank order)."""
-    groups = grouped_counts(queryset, units, "organization")
+def _draw_rows(candidates, key, units, orgs, per_unit_counts, seed, kind):
+    """Draw `per_unit_counts[i]` rows of unit i: (groups per unit, rows picked per unit in rank order).
+
+    The drawn organizations' rows are fetched by organization id alone (the units' subtree condition
+    would only slow that query down).
+    """
+    groups = grouped_counts(candidates.filter(in_units(units)), units, orgs)
     wanted, expected, per_unit = {}, {}, []
     for unit, unit_groups, count in zip(units, groups, per_unit_counts(groups), strict=True):
         ranks = draw_ranks(seed, kind, unit, unit_groups.size, count)
@@ -314,7 +340,7 @@ def _draw_rows(queryset, key, units, per_unit_counts, seed, kind):
         expected.update(zip(unit_groups.org_ids, unit_groups.counts, strict=True))
     rows = []
     if wanted:
-        chosen = queryset.filter(organization_id__in=list(wanted)).order_by()
+        chosen = candidates.filter(organization_id__in=list(wanted)).order_by()
         rows = list(chosen.values_list("pk", "organization", *key))
     picked = pick(wanted, rows, expected)
     drawn = []
@@ -327,31 +353,33 @@ def _draw_rows(queryset, key, units, per_unit_counts, seed, kind):
 def draw(units: Sequence[Organization], spec: SampleSpec, seed: int) -> SampleDraw:
     """Draw the sample of `spec` from `units` (disjoint subtrees) with `seed`; see the module docstring.
 
-    About five queries whatever the size: people counted per branch, the drawn branches' people, their
-    notes, and (when activities are asked for) activities counted per organization and the drawn ones.
+    Six queries whatever the size: the units' organizations, people counted per branch, the drawn
+    branches' people, their notes, and (when asked for) activities counted per organization and the drawn
+    organizations' activities.
     """
     spec = spec if spec.as_of else replace(spec, as_of=timezone.localdate())
     units = sorted(units, key=lambda unit: unit.path)
     check_disjoint(units)
     if not units:
         return SampleDraw(spec, seed, [], _digest(spec, seed, []))
-    groups, people = _draw_rows(
-        people_queryset(spec, units),
+    orgs = organizations_of(units)
+    groups, drawn = _draw_rows(
+        people(spec),
         MEMBER_KEY,
         units,
+        orgs,
         lambda groups: quotas(spec, [g.size for g in groups]),
         seed,
         "people",
     )
     strata = [
         StratumDraw(unit.pk, unit.name, unit.code, g.size, len(rows), [row[0] for row in rows])
-        for unit, g, rows in zip(units, groups, people, strict=True)
+        for unit, g, rows in zip(units, groups, drawn, strict=True)
     ]
-    org_codes = _codes({row[1] for rows in people for row in rows})
-    # (branch code, name, birth date, 入党日期): the blind index only orders, it depends on the key
-    person_keys = {row[0]: (org_codes[row[1]], *_plain(row[3:6])) for rows in people for row in rows}
+    # (branch code, name, birth date): the blind index only orders, its value depends on the key
+    person_keys = {row[0]: (orgs[row[1]][1], *_plain(row[3:5])) for rows in drawn for row in rows}
     note_keys = _add_notes(spec, strata, person_keys)
-    activity_keys = _add_activities(spec, units, strata, seed)
+    activity_keys = _add_activities(spec, units, orgs, strata, seed)
     keys = [
         (
             stratum.unit_code,
@@ -385,25 +413,24 @@ def _add_notes(spec, strata, person_keys) -> list[list]:
     return keys
 
 
-def _add_activities(spec, units, strata, seed) -> list[list]:
+def _add_activities(spec, units, orgs, strata, seed) -> list[list]:
     """Fill each stratum's activities (standing ones held in the period); their natural keys."""
     if not spec.activities_per_unit:
         return [[] for _ in strata]
-    activities = Activity.objects.current().filter(units_q(units, "organization__path"))
     groups, drawn = _draw_rows(
-        activities.filter(in_period(spec, "held_on")),
+        Activity.objects.current().filter(in_period(spec, "held_on")),
         ACTIVITY_KEY,
         units,
+        orgs,
         lambda groups: [min(spec.activities_per_unit, g.size) for g in groups],
         seed,
         "activities",
     )
-    codes = _codes({row[1] for rows in drawn for row in rows})
     keys = []
     for stratum, g, rows in zip(strata, groups, drawn, strict=True):
         stratum.activity_population = g.size
         stratum.activities = [row[0] for row in rows]
-        keys.append([(codes[row[1]], *_plain(row[2:])) for row in rows])
+        keys.append([(orgs[row[1]][1], *_plain(row[2:])) for row in rows])
     return keys
 
 
@@ -412,10 +439,6 @@ def check_disjoint(units: Sequence[Organization]) -> None:
     for outer, inner in zip(units, units[1:], strict=False):
         if inner.path.startswith(outer.path):
             raise ValueError(f"抽查单位不能相互包含：{inner.name}属于{outer.name}。")
-
-
-def _codes(org_ids) -> dict[int, str]:
-    return dict(Organization.objects.filter(pk__in=list(org_ids)).order_by().values_list("pk", "code"))
 
 
 def _plain(values) -> list:

@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangjian.activities.services import do_cancel_activity
+from dangjian.core.bench import BenchRun
+from dangjian.inspections.benchmarks import counts, measure_sampling, naive_draw
 from dangjian.inspections.sampling import SampleDraw, SampleSpec, allocate, draw
 from dangjian.members.models import Member
 from dangjian.study.models import Note
@@ -15,7 +17,7 @@ from dangjian.study.models import Note
 from .sampling_helpers import AS_OF, CADRES, MEMBERS, PERIOD, add_notes, add_people, record_activity
 
 # The leading-cadre draw of `test_digest_is_the_recorded_one`, the same on SQLite and PostgreSQL.
-RECORDED_DIGEST = "e4d85faac03d5585af686dc9bee4f0b5a17a62e54570c4e41bdf1177eee0441b"
+RECORDED_DIGEST = "0aa8b7a02e23805d286f4fa37e61bcf5cd69e6032ae75bf4864b58951793b32c"
 
 
 def cadres(**options) -> SampleSpec:
@@ -252,3 +254,28 @@ def test_spec_refuses_what_cannot_be_drawn(options, message):
 def test_units_must_not_contain_each_other(world):
     with pytest.raises(ValueError, match="A1村党支部属于A镇党委"):
         draw([world["town_a"], world["a1"]], SampleSpec("members", per_unit=1), 1)
+
+
+# The bench ----------------------------------------------------------------------------------------------
+def test_bench_sampling_figures_and_the_baselines_counts(world, towns):
+    people = {m.name: m for m in Member.objects.filter(name__in=["陈一", "陈二", "周一", "周二", "吴一"])}
+    add_notes(world, people)
+    record_activity(world, "a1", date(2025, 1, 10), "主题党日")
+    lines = []
+    run = BenchRun("supervision", "demo", runs=1, log=lines.append)
+
+    measure_sampling(run)
+
+    figures = {figure.name: figure for figure in run.figures}
+    assert figures["sample_1000_people_ms"].target == 1000
+    assert {"sample_1000_members_ms", "sample_1000_people_peak_rss_mb", "sample_notes_drawn"} <= set(figures)
+    # every cadre (fewer than 1,000), on today's posts: 周三's post that starts on 2026-01-01 counts
+    assert figures["sample_people_drawn"].value == CADRES["town_a"] + CADRES["town_b"] + 1
+    assert [c.name for c in run.comparisons] == ["sample_1000_people", "sample_1000_members"]
+    assert any("sample digest (seed 2026)" in line for line in lines)
+
+
+def test_the_baseline_counts_the_same_strata(world, towns):
+    spec = cadres(total=5, activities_per_unit=2)
+
+    assert naive_draw(towns, spec) == counts(draw(towns, spec, 1))
