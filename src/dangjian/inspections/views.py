@@ -357,7 +357,8 @@ class SampleAddView(PlanMixin, View):
 
 
 def sampled_objects(sample, user) -> dict:
-    """The drawn objects the user may open, by kind: {kind: {object id: instance}}."""
+    """Labels of the drawn objects the user may open, by kind: {kind: {object id: dict}} — read as values
+    (no member instance is built, so no protected field is decrypted for a list of names)."""
     from dangjian.activities.models import Activity
     from dangjian.members.models import Member
     from dangjian.study.models import Note
@@ -366,10 +367,25 @@ def sampled_objects(sample, user) -> dict:
     for kind, object_id in sample.items.values_list("kind", "object_id"):
         ids.setdefault(kind, []).append(object_id)
     notes = ids.get("study_note", []) + ids.get("reflection", [])
+
+    def by_pk(queryset, *fields):
+        return {row["pk"]: row for row in queryset.values("pk", *fields)}
+
     return {
-        "person": Member.objects.visible_to(user).in_bulk(ids.get("person", [])),
-        "note": Note.objects.visible_to(user).select_related("member").in_bulk(notes),
-        "activity": Activity.objects.visible_to(user).in_bulk(ids.get("activity", [])),
+        "person": by_pk(Member.objects.visible_to(user).filter(pk__in=ids.get("person", [])), "name"),
+        "note": by_pk(
+            Note.objects.visible_to(user).filter(pk__in=notes),
+            "title",
+            "member__name",
+            "written_on",
+            "char_count",
+        ),
+        "activity": by_pk(
+            Activity.objects.visible_to(user).filter(pk__in=ids.get("activity", [])),
+            "held_on",
+            "theme",
+            "activity_type__name",
+        ),
     }
 
 

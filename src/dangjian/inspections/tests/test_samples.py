@@ -125,3 +125,18 @@ def test_the_sampled_notes_go_to_the_originality_check(world, both):
     assert check.organization == world["a1"] and check.texts_checked == 2
     sample.refresh_from_db()
     assert sample.originality_check == check
+
+
+def test_the_sample_page_counts_each_stratum_and_links_what_the_reader_may_open(world, both, client_as):
+    from django.urls import reverse
+
+    sample = services.do_draw_sample(
+        both.plan, acting_user=None, units=[world["a1"], world["a2"]], spec=spec(), seed=5
+    )
+    url = reverse("inspections:sample_detail", args=[sample.pk])
+    page = client_as("town_a_admin").get(url).content.decode()
+    assert sample.description in page and "dangjian sample --plan" in page
+    assert "张三丰" in page and "王五" in page and "张三丰的学习笔记" in page
+    # The unit's own administrator sees the sample (it touches A1) but not A2's people.
+    page = client_as("branch_a1_admin").get(url).content.decode()
+    assert "张三丰" in page and "王五" not in page and "无权查看" in page

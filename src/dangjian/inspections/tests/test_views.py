@@ -173,3 +173,27 @@ def test_the_committee_builds_a_plan_through_the_pages(world, client_as):
         reverse("inspections:team_add", args=[plan.pk]), {"name": "二组", "leader": "nope"}
     )
     assert "找不到账号 nope" in response.content.decode()
+
+
+def test_the_summary_takes_the_same_queries_whatever_the_units(
+    world, client_as, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    found = inspection(world)
+    client = client_as("town_a_admin")
+    url = reverse("inspections:summary", args=[found.plan.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    records(world)  # a second plan with two units, results, interviews and findings
+    client.get(url)
+    services.do_assign_unit(
+        services.do_create_team(found.plan, acting_user=None, name="二组", leader=world["sysadmin"]),
+        world["a2"],
+        acting_user=None,
+    )
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    assert len(two) == len(one)
