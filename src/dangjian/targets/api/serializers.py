@@ -50,6 +50,8 @@ class TargetSerializer(serializers.ModelSerializer):
         help_text="责任人（党员）",
     )
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+    # Plain text, not an enum: several apps' choice sets are named "status" in the schema.
+    status = serializers.CharField(read_only=True, help_text="draft/issued/signed/evaluated/withdrawn")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
 
@@ -93,6 +95,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         write_only=True, required=False, help_text="签字扫描件（PDF/JPG/PNG）；不附文件即为责任人电子确认"
     )
     signed_by = serializers.CharField(source="signed_by.username", read_only=True, default=None)
+    method = serializers.CharField(read_only=True, help_text="upload（上传签字扫描件）/ confirm（电子确认）")
 
     class Meta:
         model = Commitment
