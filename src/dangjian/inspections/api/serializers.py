@@ -122,6 +122,12 @@ class FindingSerializer(serializers.ModelSerializer):
     unit = serializers.IntegerField(source="unit_inspection.unit_id", read_only=True)
     plan = serializers.IntegerField(source="unit_inspection.plan_id", read_only=True)
     has_evidence = serializers.SerializerMethodField()
+    evidence = serializers.FileField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text="佐证材料（可选，JPG、PNG、PDF；multipart）",
+    )
     rectification_deadline = serializers.DateField(
         source="rectification.deadline", read_only=True, default=None
     )
@@ -138,6 +144,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "description",
             "found_on",
             "has_evidence",
+            "evidence",
             "status",
             "rectification",
             "rectification_deadline",

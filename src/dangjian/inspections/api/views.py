@@ -235,7 +235,7 @@ class UnitInspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Re
     @extend_schema(request=FindingSerializer, responses={201: FindingSerializer})
     @action(detail=True, methods=["post"])
     def findings(self, request, pk=None):
-        """A finding (问题清单); evidence is uploaded on the page (optional)."""
+        """A finding (问题清单), with optional evidence (a file in a multipart request)."""
         serializer = FindingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         finding = call_service(

@@ -107,3 +107,21 @@ def test_rectify_and_close(world, client_as):
         client_as("inspector_a"), "inspections-api:finding-close", {"comment": "到位"}, args=[finding["id"]]
     )
     assert closed.json()["status"] == "closed" and closed.json()["rectification_status"] == "done"
+
+
+def test_a_finding_with_evidence_through_the_api(world, client_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    found = inspection(world)
+    client = client_as("inspector_a")
+    data = {
+        "severity": "minor",
+        "description": "公开栏未更新",
+        "found_on": timezone.localdate().isoformat(),
+        "evidence": SimpleUploadedFile("公开栏.pdf", b"%PDF-1.4 test"),
+    }
+    response = client.post(reverse("inspections-api:unit-findings", args=[found.unit_inspection.pk]), data)
+    assert response.status_code == 201 and response.json()["has_evidence"] is True
+    data["evidence"] = SimpleUploadedFile("x.pdf", b"MZ not a pdf")
+    refused = client.post(reverse("inspections-api:unit-findings", args=[found.unit_inspection.pk]), data)
+    assert refused.status_code == 400 and "佐证材料" in refused.content.decode()
