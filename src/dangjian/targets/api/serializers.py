@@ -67,6 +67,13 @@ class TargetSerializer(serializers.ModelSerializer):
         return []
 
 
+class ChildValueSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField(help_text="上级指标")
+    organization = serializers.IntegerField(required=False, allow_null=True, default=None)
+    member = serializers.IntegerField(required=False, allow_null=True, default=None)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+
 class DecomposeSerializer(serializers.Serializer):
     organizations = serializers.ListField(
         child=serializers.IntegerField(),
@@ -81,6 +88,15 @@ class DecomposeSerializer(serializers.Serializer):
         default=dict,
         help_text="{指标ID: same|even|members}",
     )
+    values = ChildValueSerializer(many=True, required=False, default=list, help_text="个别下级的目标值")
+
+    def service_values(self) -> dict:
+        """{(indicator id, organization id or ("member", member id)): value} for the service."""
+        found = {}
+        for row in self.validated_data["values"]:
+            key = ("member", row["member"]) if row["member"] else row["organization"]
+            found[(row["indicator"], key)] = row["value"]
+        return found
 
 
 class ActualSerializer(serializers.Serializer):

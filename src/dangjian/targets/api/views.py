@@ -100,6 +100,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             organizations=organizations or None,
             members=members,
             split={int(key): value for key, value in data["split"].items() if str(key).isdigit()},
+            values=serializer.service_values(),
         )
         rows = with_indicators(Target.objects.filter(pk__in=[c.pk for c in children])).order_by("id")
         return Response(TargetSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)

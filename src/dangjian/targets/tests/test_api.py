@@ -39,12 +39,15 @@ def test_create_issue_decompose_rollup_and_evaluate(world, client_as):
     refused = post(town, f"{API}indicators/", {**indicator, "name": "坏口径", "source_key": "nothing"})
     assert refused.status_code == 400 and "计算口径" in json.dumps(refused.json(), ensure_ascii=False)
     assert post(town, f"{API}targets/{target}/issue/", {}).status_code == 200
-    response = post(town, f"{API}targets/{target}/decompose/", {})
+    parent_indicator = Target.objects.get(pk=target).indicators.get().pk
+    values = [{"indicator": parent_indicator, "organization": world["a2"].pk, "value": "2"}]
+    response = post(town, f"{API}targets/{target}/decompose/", {"values": values})
     assert response.status_code == 201 and len(response.json()) == 2
+    assert sorted(row["indicators"][0]["target_value"] for row in response.json()) == ["2.00", "4.00"]
     assert all(row["indicators"][0]["parent"] for row in response.json())
     rollup = town.get(f"{API}targets/{target}/rollup/").json()
     assert len(rollup["children"]) == 2
-    assert rollup["indicators"][0]["target_total"] == "8.00" and rollup["indicators"][0]["count"] == 2
+    assert rollup["indicators"][0]["target_total"] == "6.00" and rollup["indicators"][0]["count"] == 2
 
     child = Target.objects.get(parent_id=target, organization=world["a1"])
     branch = client_as("branch_a1_admin")
