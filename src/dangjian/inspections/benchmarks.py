@@ -3,8 +3,9 @@
 The tasks figures come from `dangjian.tasks.benchmarks_parts.measure_tasks` when that module exists. Then
 sampling: a stratified draw of 1,000 leading cadres (and, apart, of 1,000 members) with their notes and
 reflections of this year and five activities per unit, from the root's children (a city's ten counties,
-about 300,000 members). The draw's digest is logged: a SQLite run and a PostgreSQL run over the same seeded
-data print the same one.
+about 300,000 members), and of 1,000 leading cadres from the 250 towns and bureaus one level down (four
+each). Each draw's digest is logged: a SQLite run and a PostgreSQL run over the same seeded data print the
+same ones.
 
 The baseline is what a typical system does: per unit, count, then `order_by('?')[:quota]` as model
 instances, their notes as instances, `order_by('?')` activities. Random draws cannot return the same
@@ -12,6 +13,7 @@ people, so the bench checks that both give the same counts per stratum (populati
 and compares the time; the notes counts differ with the people drawn.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
@@ -20,6 +22,7 @@ from django.utils import timezone
 from dangjian.activities.models import Activity
 from dangjian.core.bench import BenchRun, PeakRss, explain_calls, register_bench
 from dangjian.core.tree import subtree_q
+from dangjian.organizations.choices import COMMITTEE_KINDS
 from dangjian.organizations.models import Organization
 from dangjian.study.models import Note
 
@@ -47,50 +50,72 @@ def supervision_bench(run: BenchRun) -> None:
 
 
 def sampling_units() -> list[Organization]:
+    """The root's children: a city's ten counties (the demo county's towns)."""
     root = Organization.objects.filter(depth=1).order_by("path").first()
     return list(Organization.objects.get_children(root).order_by("path"))
 
 
-def specs(today: date) -> dict[str, SampleSpec]:
+def town_units() -> list[Organization]:
+    """The committees one level further down: a city's 250 towns and county bureaus (none in the demo)."""
+    return list(Organization.objects.filter(depth=3, kind__in=COMMITTEE_KINDS).order_by("path"))
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    units: list[Organization]
+    spec: SampleSpec
+
+
+def cases(today: date) -> list[Case]:
+    """1,000 leading cadres, then 1,000 members, from the counties (a total in proportion, five activities
+    per county); 1,000 leading cadres from the towns (four per town, one activity each)."""
     period = {"notes_from": date(today.year, 1, 1), "notes_to": today, "as_of": today}
-    return {
-        population: SampleSpec(population, total=PEOPLE, activities_per_unit=ACTIVITIES_PER_UNIT, **period)
-        for population in ("leading_cadres", "members")
-    }
+    counties, towns = sampling_units(), town_units()
+    total = {"total": PEOPLE, "activities_per_unit": ACTIVITIES_PER_UNIT, **period}
+    found = [
+        Case(f"sample_{PEOPLE}_people", counties, SampleSpec("leading_cadres", **total)),
+        Case(f"sample_{PEOPLE}_members", counties, SampleSpec("members", **total)),
+    ]
+    if towns:
+        per_town = {"per_unit": -(-PEOPLE // len(towns)), "activities_per_unit": 1, **period}
+        found.append(Case("sample_towns_people", towns, SampleSpec("leading_cadres", **per_town)))
+    return found
 
 
 def measure_sampling(run: BenchRun) -> None:
-    units = sampling_units()
-    for population, spec in specs(timezone.localdate()).items():
-        with PeakRss() as memory:
-            timing = run.timed(lambda spec=spec: draw(units, spec, SEED))
-        result = timing.result
-        again = draw(units, spec, SEED)
-        if again.digest() != result.digest():
-            raise AssertionError("the same seed drew another sample")
-        run.log(f"{population}: {result.describe()}，{len(units)}个单位共{_population(result)}人")
-        run.log(f"{population} sample digest (seed {SEED}): {result.digest()}")
-        name = f"sample_{PEOPLE}_{'people' if population == 'leading_cadres' else 'members'}"
-        run.figure(f"{name}_ms", timing.median, "ms", target=SAMPLE_TARGET_MS)
-        run.figure(f"{name}_peak_rss_mb", memory.peak, "MB")
-        if population == "leading_cadres":
-            run.figure("sample_people_drawn", result.people_count, "people", better="higher")
-            run.figure(
-                "sample_notes_drawn", result.notes_count + result.reflections_count, "notes", better="higher"
-            )
-        naive = run.timed(lambda spec=spec: naive_draw(units, spec))
-        if naive.result != counts(result):
-            raise AssertionError(f"the order_by('?') baseline counts other strata: {naive.result}")
-        run.compare(
-            name,
-            timing.median,
-            naive.median,
-            "ms",
-            baseline="order_by('?') per unit with model instances (random: same counts per stratum)",
-        )
-        if run.explain:
-            for sql, plan in explain_calls(lambda spec=spec: draw(units, spec, SEED)):
-                run.log(f"{sql[:300]}\n{plan}\n")
+    for case in cases(timezone.localdate()):
+        measure_case(run, case)
+
+
+def measure_case(run: BenchRun, case: Case) -> None:
+    units, spec = case.units, case.spec
+    with PeakRss() as memory:
+        timing = run.timed(lambda: draw(units, spec, SEED))
+    result = timing.result
+    if draw(units, spec, SEED).digest() != result.digest():
+        raise AssertionError("the same seed drew another sample")
+    run.log(f"{case.name}: {result.describe()}（{len(units)}个单位共{_population(result)}人）")
+    run.log(f"{case.name} digest (seed {SEED}): {result.digest()}")
+    run.figure(f"{case.name}_ms", timing.median, "ms", target=SAMPLE_TARGET_MS)
+    run.figure(f"{case.name}_peak_rss_mb", memory.peak, "MB")
+    if case.name == f"sample_{PEOPLE}_people":
+        run.figure("sample_people_drawn", result.people_count, "people", better="higher")
+        notes = result.notes_count + result.reflections_count
+        run.figure("sample_notes_drawn", notes, "notes", better="higher")
+    naive = run.timed(lambda: naive_draw(units, spec))
+    if naive.result != counts(result):
+        raise AssertionError(f"the order_by('?') baseline counts other strata: {naive.result}")
+    run.compare(
+        case.name,
+        timing.median,
+        naive.median,
+        "ms",
+        baseline="order_by('?') per unit with model instances (random: same counts per stratum)",
+    )
+    if run.explain:
+        for sql, plan in explain_calls(lambda: draw(units, spec, SEED)):
+            run.log(f"{sql[:300]}\n{plan}\n")
 
 
 def _population(result) -> int:

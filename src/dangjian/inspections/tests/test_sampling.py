@@ -272,7 +272,7 @@ def test_bench_sampling_figures_and_the_baselines_counts(world, towns):
     # every cadre (fewer than 1,000), on today's posts: 周三's post that starts on 2026-01-01 counts
     assert figures["sample_people_drawn"].value == CADRES["town_a"] + CADRES["town_b"] + 1
     assert [c.name for c in run.comparisons] == ["sample_1000_people", "sample_1000_members"]
-    assert any("sample digest (seed 2026)" in line for line in lines)
+    assert any("sample_1000_people digest (seed 2026): " in line for line in lines)
 
 
 def test_the_baseline_counts_the_same_strata(world, towns):
