@@ -53,6 +53,13 @@ class SampleChanged(RuntimeError):
     """The records changed between the counting and the fetching of one draw: draw again."""
 
 
+COUNT_LABELS = {
+    "per_unit": "每单位抽取人数",
+    "total": "抽取总人数",
+    "activities_per_unit": "每单位抽查组织生活次数",
+}
+
+
 @dataclass(frozen=True)
 class SampleSpec:
     """What to draw from each unit: people (a quota per unit or a total allocated in proportion), their
@@ -76,10 +83,10 @@ class SampleSpec:
             raise ValueError(f"抽样对象须为{'、'.join(SamplePopulation.values)}之一。")
         if (self.per_unit is None) == (self.total is None):
             raise ValueError("每单位抽取人数和抽取总人数须填写且只填写一项。")
-        for name in ("per_unit", "total", "activities_per_unit"):
+        for name, label in COUNT_LABELS.items():
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 0):
-                raise ValueError(f"{name} 须为不小于0的整数。")
+                raise ValueError(f"{label}须为不小于0的整数。")
         if self.notes_from and self.notes_to and self.notes_from > self.notes_to:
             raise ValueError("抽查期间的开始日期不能晚于结束日期。")
 
@@ -215,7 +222,6 @@ def quotas(spec: SampleSpec, populations: Sequence[int]) -> list[int]:
 class Groups:
     """Candidates of one stratum counted per organization, in path order."""
 
-    paths: list[str] = field(default_factory=list)
     org_ids: list[int] = field(default_factory=list)
     counts: list[int] = field(default_factory=list)
 
@@ -252,7 +258,6 @@ def grouped_counts(queryset, units: Sequence[Organization], orgs: dict) -> list[
         if index < 0 or not path.startswith(starts[index]):
             continue
         groups = by_unit[index]
-        groups.paths.append(path)
         groups.org_ids.append(org_id)
         groups.counts.append(count)
     return by_unit

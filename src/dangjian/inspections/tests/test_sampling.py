@@ -234,7 +234,7 @@ def test_as_of_defaults_to_the_day_of_the_draw(towns):
         ({"population": "everyone", "per_unit": 1}, "抽样对象"),
         ({"population": "members"}, "只填写一项"),
         ({"population": "members", "per_unit": 1, "total": 5}, "只填写一项"),
-        ({"population": "members", "per_unit": -1}, "不小于0"),
+        ({"population": "members", "per_unit": -1}, "每单位抽取人数须为不小于0的整数"),
         (
             {
                 "population": "members",
