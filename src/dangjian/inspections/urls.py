@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<int:pk>/checklist/", views.ChecklistView.as_view(), name="checklist"),
     path("plans/<int:pk>/teams/add/", views.TeamAddView.as_view(), name="team_add"),
     path("plans/<int:pk>/samples/add/", views.SampleAddView.as_view(), name="sample_add"),
+    path("plans/<int:pk>/findings/", views.FindingListView.as_view(), name="finding_list"),
     path("plans/<int:pk>/summary/", views.SummaryView.as_view(), name="summary"),
     path("plans/<int:pk>/summary.docx", views.SummaryDocxView.as_view(), name="summary_docx"),
     path("plans/<int:pk>/summary.xlsx", views.SummaryXlsxView.as_view(), name="summary_xlsx"),

@@ -433,6 +433,28 @@ class SampleOriginalityView(SampleDetailView):
         return redirect("originality:check_detail", pk=check.pk)
 
 
+class FindingListView(PlanMixin, TemplateView):
+    """问题清单 of a plan (the units the reader sees), filtered by unit, severity and status, with each
+    finding's rectification deadline and progress."""
+
+    template_name = "inspections/finding_list.html"
+
+    def get_context_data(self, **kwargs):
+        from dangjian.core.views import clean_query
+
+        from .filtersets import FindingFilterSet
+        from .models import Finding
+
+        rows = (
+            Finding.objects.visible_to(self.request.user)
+            .filter(unit_inspection__plan=self.plan)
+            .select_related("unit_inspection__unit", "rectification__task")
+            .order_by("unit_inspection__unit__path", "found_on", "id")
+        )
+        filterset = FindingFilterSet(clean_query(self.request.GET), queryset=rows)
+        return super().get_context_data(plan=self.plan, filterset=filterset, findings=filterset.qs, **kwargs)
+
+
 # --- summary and exports -----------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from dangjian.organizations.models import Organization
 
 from .. import services
 from ..access import may_record
+from ..filtersets import FindingFilterSet, PlanFilterSet, SampleFilterSet, UnitInspectionFilterSet
 from ..forms import users_from
 from ..models import Finding, InspectionPlan, InspectionTeam, Sample, UnitInspection
 from ..summary import summarize
@@ -55,6 +56,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     model = InspectionPlan
     serializer_class = PlanSerializer
     lookup_value_regex = r"\d+"
+
+    filterset_class = PlanFilterSet
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("units").order_by("-starts_on", "id")
@@ -184,10 +187,10 @@ class UnitInspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Re
     serializer_class = UnitInspectionSerializer
     lookup_value_regex = r"\d+"
 
+    filterset_class = UnitInspectionFilterSet
+
     def get_queryset(self):
         rows = super().get_queryset().select_related("unit").order_by("plan_id", "unit__path", "id")
-        if self.request.query_params.get("plan", "").isdigit():
-            rows = rows.filter(plan_id=self.request.query_params["plan"])
         return rows.prefetch_related("results", "interviews", "findings")
 
     @extend_schema(request=VisitSerializer, responses={200: UnitInspectionSerializer})
@@ -255,11 +258,10 @@ class SampleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordView
     serializer_class = SampleSerializer
     lookup_value_regex = r"\d+"
 
+    filterset_class = SampleFilterSet
+
     def get_queryset(self):
-        rows = super().get_queryset().order_by("plan_id", "-drawn_at", "id").prefetch_related("items")
-        if self.request.query_params.get("plan", "").isdigit():
-            rows = rows.filter(plan_id=self.request.query_params["plan"])
-        return rows
+        return super().get_queryset().order_by("plan_id", "-drawn_at", "id").prefetch_related("items")
 
     @extend_schema(request=DrawSerializer, responses={201: SampleSerializer})
     def create(self, request):
@@ -299,14 +301,10 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordVie
     serializer_class = FindingSerializer
     lookup_value_regex = r"\d+"
 
+    filterset_class = FindingFilterSet
+
     def get_queryset(self):
         rows = super().get_queryset().select_related("unit_inspection", "rectification")
-        params = self.request.query_params
-        if params.get("plan", "").isdigit():
-            rows = rows.filter(unit_inspection__plan_id=params["plan"])
-        for name in ("status", "severity"):
-            if params.get(name):
-                rows = rows.filter(**{name: params[name]})
         return rows.order_by("unit_inspection_id", "found_on", "id")
 
     @extend_schema(request=RectifySerializer, responses={200: FindingSerializer})

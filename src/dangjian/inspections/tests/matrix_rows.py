@@ -239,6 +239,7 @@ ENDPOINTS = [
     Endpoint("inspections:sample_detail", UNIT_VIEW, **on(_sample)),
     Endpoint("inspections:sample_originality", RECORD, method="post", **on(_sample)),
     Endpoint("inspections:summary", PLAN_VIEW, **on(_plan)),
+    Endpoint("inspections:finding_list", PLAN_VIEW, **on(_plan)),
     Endpoint("inspections:summary_docx", PLAN_VIEW, **on(_plan)),
     Endpoint("inspections:summary_xlsx", PLAN_VIEW, **on(_plan)),
 ]

@@ -197,3 +197,13 @@ def test_the_summary_takes_the_same_queries_whatever_the_units(
     with CaptureQueriesContext(connection) as two:
         assert client.get(url).status_code == 200
     assert len(two) == len(one)
+
+
+def test_the_finding_list_filters_by_severity_and_status(world, client_as):
+    plan = records(world)
+    client = client_as("town_a_admin")
+    url = reverse("inspections:finding_list", args=[plan.pk])
+    assert len(client.get(url).context["findings"]) == 4
+    assert len(client.get(url, {"severity": "minor"}).context["findings"]) == 2
+    assert len(client.get(url, {"status": "closed", "severity": ""}).context["findings"]) == 1
+    assert "逾期" not in client.get(url).content.decode()
