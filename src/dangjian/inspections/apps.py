@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class InspectionsConfig(AppConfig):
     name = "dangjian.inspections"
     verbose_name = "督导检查"
+
+    def ready(self):
+        from . import open_findings  # noqa: F401  (registers the open-findings warning in core.registry)

@@ -124,3 +124,15 @@ def test_the_finding_page_issues_and_closes(world, client_as, finding):
     )
     finding.refresh_from_db()
     assert finding.status == FindingStatus.CLOSED
+
+
+def test_the_units_page_warns_of_open_findings(world, finding):
+    from dangjian.core.registry import organization_warnings
+
+    def warnings(key):
+        return [message for check in organization_warnings for message in check(world[key])]
+
+    assert "督导检查发现的问题1个尚未整改销号。" in warnings("a1")
+    assert not any("督导" in message for message in warnings("a2"))
+    services.do_close_finding(finding, acting_user=None)
+    assert not any("督导" in message for message in warnings("a1"))
