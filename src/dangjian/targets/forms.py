@@ -98,6 +98,11 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="签字扫描件（PDF、JPG、PNG）")
 
 
+class EvaluateChildrenForm(forms.Form):
+    evaluated_on = forms.DateField(label="考评日期", widget=DateInput())
+    comment = forms.CharField(label="考评意见", max_length=500, required=False)
+
+
 class DecomposeForm(forms.Form):
     """To which children (default: every direct child) or members, and how each total is split."""
 

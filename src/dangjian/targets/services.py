@@ -537,6 +537,7 @@ def do_evaluate_target(
     comment: str = "",
     overrides: dict | None = None,
     finalize: bool = True,
+    refresh: bool = True,
 ) -> Evaluation:
     """年终考评 by the issuing organization: computed figures refreshed, each indicator scored by the rule,
     `overrides` = {indicator id: (score, reason)} applied (a reason is required), the total and grade.
@@ -548,7 +549,8 @@ def do_evaluate_target(
     evaluation = Evaluation.objects.filter(target=target).first()
     if evaluation is not None and evaluation.finalized:
         raise ValidationError("该目标的考评已定稿。")
-    do_refresh_computed([target], acting_user=acting_user)
+    if refresh:
+        do_refresh_computed([target], acting_user=acting_user)
     indicators = list(target.indicators.order_by("position", "id"))
     if not indicators:
         raise ValidationError("目标没有指标，无法考评。")
@@ -595,3 +597,25 @@ def do_evaluate_target(
         target.save(update_fields=["status", "updated_at"])
         audit.record_update(target, before_target, acting_user=acting_user, message="考评定稿")
     return evaluation
+
+
+@transaction.atomic
+def do_evaluate_children(target: Target, *, acting_user, evaluated_on, comment: str = "") -> list[Evaluation]:
+    """年终考评 of every target decomposed from `target` not yet evaluated, by the rule (no overrides), as
+    finalized evaluations: their computed figures are refreshed together first (one batch per source),
+    then each is scored. A child's evaluation that needs an override is done on its own page instead."""
+    require(acting_user, target.organization)
+    children = list(
+        Target.objects.filter(parent=target, status__in=[TargetStatus.ISSUED, TargetStatus.SIGNED])
+        .exclude(evaluation__finalized=True)
+        .select_related("organization", "issued_by")
+    )
+    if not children:
+        raise ValidationError("没有待考评的下级目标。")
+    do_refresh_computed(children, acting_user=acting_user)
+    return [
+        do_evaluate_target(
+            child, acting_user=acting_user, evaluated_on=evaluated_on, comment=comment, refresh=False
+        )
+        for child in children
+    ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/sign/", views.CommitmentSignView.as_view(), name="commitment_sign"),
     path("<int:pk>/upload/", views.CommitmentUploadView.as_view(), name="commitment_upload"),
     path("<int:pk>/evaluate/", views.TargetEvaluateView.as_view(), name="target_evaluate"),
+    path("<int:pk>/evaluate-children/", views.ChildrenEvaluateView.as_view(), name="children_evaluate"),
     path("<int:pk>/rollup.xlsx", views.RollupExportView.as_view(), name="rollup_export"),
     path("indicators/<int:pk>/edit/", views.IndicatorEditView.as_view(), name="indicator_edit"),
     path("indicators/<int:pk>/actual/", views.ActualEnterView.as_view(), name="actual_enter"),

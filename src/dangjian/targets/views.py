@@ -23,6 +23,7 @@ from .filtersets import TargetFilterSet
 from .forms import (
     ActualForm,
     DecomposeForm,
+    EvaluateChildrenForm,
     EvaluationForm,
     IndicatorForm,
     SignForm,
@@ -132,6 +133,8 @@ def detail_context(request, target) -> dict:
         else [],
         "may_change": scope.covers(target.organization.path, "change") and target.is_open,
         "may_issue": scope.covers(target.issued_by.path, "change") and target.is_open,
+        "may_evaluate_children": scope.covers(target.organization.path, "change"),
+        "children_form": EvaluateChildrenForm(initial={"evaluated_on": timezone.localdate()}),
         "may_confirm": services.may_confirm(user, target),
         "actual_form": ActualForm(),
         "sign_form": SignForm(),
@@ -213,6 +216,16 @@ class ComputedRefreshView(TargetActionView):
         children = list(Target.objects.visible_to(self.request.user, "change").filter(parent=self.target))
         changed = services.do_refresh_computed([self.target, *children], acting_user=self.request.user)
         self.done = f"已从记录重新计算（{changed}项数值有变化）。"
+
+
+class ChildrenEvaluateView(TargetActionView):
+    """年终考评 of every child target not yet evaluated, by the rule, in one go."""
+
+    form_class = EvaluateChildrenForm
+
+    def perform(self, data):
+        found = services.do_evaluate_children(self.target, acting_user=self.request.user, **data)
+        self.done = f"已按规则考评{len(found)}个下级目标。"
 
 
 class CommitmentSignView(TargetActionView):

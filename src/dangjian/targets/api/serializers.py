@@ -134,6 +134,11 @@ class ScoreSerializer(serializers.ModelSerializer):
         ]
 
 
+class EvaluateChildrenSerializer(serializers.Serializer):
+    evaluated_on = serializers.DateField()
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
 class OverrideSerializer(serializers.Serializer):
     indicator = serializers.IntegerField()
     score = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0)

@@ -20,6 +20,7 @@ from .serializers import (
     ActualSerializer,
     CommitmentSerializer,
     DecomposeSerializer,
+    EvaluateChildrenSerializer,
     EvaluationSerializer,
     IndicatorSerializer,
     TargetSerializer,
@@ -113,6 +114,18 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         children = list(Target.objects.visible_to(request.user, "change").filter(parent=target))
         call_service(services.do_refresh_computed, [target, *children], acting_user=request.user)
         return Response(TargetSerializer(with_indicators(Target.objects.filter(pk=target.pk)).get()).data)
+
+    @extend_schema(request=EvaluateChildrenSerializer, responses={201: EvaluationSerializer(many=True)})
+    @action(detail=True, methods=["post"], url_path="evaluate-children")
+    def evaluate_children(self, request, pk=None):
+        """年终考评 of every child target not yet evaluated, by the rule, finalized."""
+        target = self.get_object()
+        serializer = EvaluateChildrenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        found = call_service(
+            services.do_evaluate_children, target, acting_user=request.user, **serializer.validated_data
+        )
+        return Response(EvaluationSerializer(found, many=True).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get"])
     def rollup(self, request, pk=None):

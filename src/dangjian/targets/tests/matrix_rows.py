@@ -167,6 +167,14 @@ ENDPOINTS: list = [
         **TARGET,
     ),
     Endpoint("targets:rollup_export", MEMBER_VIEW, **TARGET),
+    # A1's target has no child: the refusal is shown on the target page.
+    Endpoint(
+        "targets:children_evaluate",
+        WRITE_302,
+        method="post",
+        payload=lambda w, k: {"evaluated_on": timezone.localdate().isoformat()},
+        **TARGET,
+    ),
     Endpoint("targets:indicator_edit", EDIT, **INDICATOR),
     Endpoint("targets:indicator_edit", ISSUER_WRITE, method="post", payload=indicator_payload, **INDICATOR),
     Endpoint(
@@ -234,6 +242,14 @@ ENDPOINTS += [
     ),
     Endpoint("targets-api:target-refresh", statuses(403, s200=EDITORS), api=True, method="post", **TARGET),
     Endpoint("targets-api:target-rollup", MEMBER_VIEW, api=True, **TARGET),
+    Endpoint(
+        "targets-api:target-evaluate-children",
+        statuses(403, s400=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"evaluated_on": timezone.localdate().isoformat()},
+        **TARGET,
+    ),
     Endpoint("targets-api:indicator-list", statuses(200), api=True),
     Endpoint(
         "targets-api:indicator-list",

@@ -302,3 +302,20 @@ def test_refresh_command_recomputes_the_open_targets_of_a_year(world):
     call_command("targets", "refresh", "--year", str(YEAR), stdout=out)
     assert out.getvalue().strip() == f"{YEAR}年：1份目标，1项指标数值有变化。"
     assert target.indicators.get().actual_value == 1
+
+
+def test_evaluate_the_children_together(world, town_target):
+    services.do_decompose_target(town_target, acting_user=None)
+    a1 = Target.objects.get(parent=town_target, organization=world["a1"])
+    services.do_enter_actual(a1.indicators.get(), acting_user=None, value=Decimal("10"))
+    with pytest.raises(PermissionDenied):
+        services.do_evaluate_children(
+            town_target, acting_user=world["branch_a1_admin"], evaluated_on=date(YEAR, 12, 30)
+        )
+    found = services.do_evaluate_children(
+        town_target, acting_user=world["town_a_admin"], evaluated_on=date(YEAR, 12, 30)
+    )
+    assert sorted(e.total_score for e in found) == [0, 20]
+    assert set(Target.objects.filter(parent=town_target).values_list("status", flat=True)) == {"evaluated"}
+    with pytest.raises(ValidationError, match="没有待考评的下级目标"):
+        services.do_evaluate_children(town_target, acting_user=None, evaluated_on=date(YEAR, 12, 31))

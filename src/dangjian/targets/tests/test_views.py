@@ -171,3 +171,15 @@ def test_target_page_queries_do_not_grow_with_children(world, client_as):
             assert client.get(target.get_absolute_url()).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_evaluate_all_children_from_the_parent_page(world, client_as):
+    parent = make_target(world, "town_a", by="root")
+    services.do_decompose_target(parent, acting_user=None)
+    client = client_as("town_a_admin")
+    assert "按规则考评全部未考评的下级目标" in client.get(parent.get_absolute_url()).content.decode()
+    response = client.post(
+        reverse("targets:children_evaluate", args=[parent.pk]), {"evaluated_on": f"{YEAR}-12-30"}, follow=True
+    )
+    assert "已按规则考评2个下级目标" in response.content.decode()
+    assert Target.objects.filter(parent=parent, status=TargetStatus.EVALUATED).count() == 2
