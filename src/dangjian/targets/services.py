@@ -23,6 +23,7 @@ from dangjian.accounts.scope import get_scope, require
 from dangjian.audit import services as audit
 from dangjian.core.tree import STEPLEN, subtree_q
 from dangjian.core.uploads import UploadRejected
+from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
 from dangjian.organizations.choices import OrganizationKind
 from dangjian.organizations.models import Organization
@@ -253,15 +254,17 @@ def do_decompose_target(
     organizations = (
         default_children(target) if organizations is None and not members else list(organizations or [])
     )
-    members = list(members)
+    organizations = list({org.pk: org for org in organizations}.values())  # each once
+    members = list({member.pk: member for member in members}.values())
     root = target.organization
     for org in organizations:
         if org.path == root.path or not org.path.startswith(root.path):
             raise ValidationError({"organizations": f"“{org.name}”不在“{root.name}”的下级范围内，不能分解。"})
         require(acting_user, org)
     for member in members:
-        if not member.organization.path.startswith(root.path):
+        if not member.organization.path.startswith(root.path) or member.status not in ACTIVE_STATUSES:
             raise ValidationError({"members": f"“{member.name}”不是“{root.name}”的党员，不能分解。"})
+        require(acting_user, member.organization)
     if not organizations and not members:
         raise ValidationError("请选择要分解到的下级党组织或党员。")
     existing = Target.objects.current().filter(parent=target)

@@ -319,3 +319,8 @@ def test_evaluate_the_children_together(world, town_target):
     assert set(Target.objects.filter(parent=town_target).values_list("status", flat=True)) == {"evaluated"}
     with pytest.raises(ValidationError, match="没有待考评的下级目标"):
         services.do_evaluate_children(town_target, acting_user=None, evaluated_on=date(YEAR, 12, 31))
+
+
+def test_a_child_named_twice_gets_one_copy(world, town_target):
+    children = decompose(town_target, world, "a1", "a1", "a2")
+    assert sorted(c.organization.code for c in children) == ["XW-A-01", "XW-A-02"]
