@@ -21,10 +21,12 @@ from .builders import city_counties, county_plan, rng_for
 from .development import seed_development
 from .development_plans import seed_development_plans
 from .exams import seed_exams
+from .inspections import seed_inspections
 from .originality import seed_originality
 from .people import add_years
 from .plan import OrgNode
 from .study import seed_demo_extras, seed_study_county
+from .targets import seed_targets
 from .tasks import seed_tasks
 from .users import Login, create_demo_users
 from .writer import forget_people, write_activities, write_organizations, write_subtree
@@ -132,6 +134,8 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
         log(seed_youth(plan, today, result.seed))
         log(seed_development_plans(plan, today))
         log(seed_tasks(plan, today, result.seed))
+        log(seed_targets(plan, today, result.seed))
+        log(seed_inspections(plan, today, result.seed))
         log("供“组织生活合规”演示的缺漏：")
         for line in life.gaps:
             log(f"  · {line}")
