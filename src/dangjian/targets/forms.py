@@ -120,7 +120,9 @@ class DecomposeForm(forms.Form):
             _organizations(user).filter(subtree_q(org.path)).exclude(pk=org.pk)
         )
         self.fields["members"].queryset = (
-            Member.objects.visible_to(user).active().filter(subtree_q(org.path, "organization__path"))
+            Member.objects.visible_to(user)
+            .active()
+            .filter(subtree_q(org.path, "organization__path"), organization__depth__lte=org.depth + 1)
         )
         self.indicators = list(target.indicators.order_by("position", "id"))
         for indicator in self.indicators:

@@ -183,3 +183,17 @@ def test_evaluate_all_children_from_the_parent_page(world, client_as):
     )
     assert "已按规则考评2个下级目标" in response.content.decode()
     assert Target.objects.filter(parent=parent, status=TargetStatus.EVALUATED).count() == 2
+
+
+def test_decompose_to_a_member_from_the_form(world, client_as):
+    target = make_target(world, "a1", by="town_a")
+    indicator = target.indicators.get()
+    client = client_as("branch_a1_admin")
+    form = client.get(reverse("targets:target_decompose", args=[target.pk])).content.decode()
+    assert "张三丰" in form and "赵六" not in form
+    response = client.post(
+        reverse("targets:target_decompose", args=[target.pk]),
+        {"members": [world["zhang"].pk], f"split_{indicator.pk}": "same"},
+    )
+    assert response.status_code == 302
+    assert Target.objects.get(parent=target).responsible_member == world["zhang"]
