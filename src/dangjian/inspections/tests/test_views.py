@@ -207,3 +207,27 @@ def test_the_finding_list_filters_by_severity_and_status(world, client_as):
     assert len(client.get(url, {"severity": "minor"}).context["findings"]) == 2
     assert len(client.get(url, {"status": "closed", "severity": ""}).context["findings"]) == 1
     assert "逾期" not in client.get(url).content.decode()
+
+
+def test_a_retired_item_keeps_its_results_and_leaves_the_sheet(world, client_as):
+    found = inspection(world)
+    services.do_record_result(found.unit_inspection, found.item, acting_user=None, score=Decimal("6"))
+    client = client_as("town_a_admin")
+    client.post(reverse("inspections:checklist", args=[found.plan.pk]), {"item": found.item.pk})
+    found.item.refresh_from_db()
+    assert found.item.active is False and ChecklistResult.objects.filter(item=found.item).exists()
+    page = client.get(found.unit_inspection.get_absolute_url()).content.decode()
+    assert "三会一课记录是否完整" not in page
+    assert summarize(found.plan, UnitInspection.objects.all()).items_total == 0
+
+
+def test_moving_a_person_between_teams_through_the_page(world, client_as):
+    found = inspection(world)
+    client = client_as("town_a_admin")
+    response = client.post(
+        reverse("inspections:team_edit", args=[found.team.pk]),
+        {"name": "第一督导组", "leader": "inspector_a", "members": "expired_inspector"},
+    )
+    assert response.status_code == 302
+    assert client_as("nobody").get(found.unit_inspection.get_absolute_url()).status_code == 404
+    assert client_as("expired_inspector").get(found.unit_inspection.get_absolute_url()).status_code == 200
