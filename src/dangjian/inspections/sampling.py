@@ -23,23 +23,26 @@ import json
 import random
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from itertools import accumulate
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from dangjian.activities.models import Activity
-from dangjian.core.tree import subtree_q
+from dangjian.core.tree import subtree_bounds, subtree_q
 from dangjian.members.models import Member, Position
 from dangjian.organizations.models import Organization
 from dangjian.study.choices import NoteKind
 from dangjian.study.models import Note
 
 FORMAT_VERSION = 1
+MANY_UNITS = 16  # above this, the units' organizations are read through one path range (`span_q`)
 
 
 class SamplePopulation(models.TextChoices):
@@ -239,24 +242,34 @@ class Groups:
         return found
 
 
-def organizations_of(units: Sequence[Organization]) -> dict[int, tuple[str, str]]:
-    """{id: (path, code)} of every organization in the units' subtrees (one query, a few columns)."""
-    rows = Organization.objects.filter(units_q(units, "path")).order_by()
-    return {pk: (path, code) for pk, path, code in rows.values_list("pk", "path", "code")}
+def organizations_of(units: Sequence[Organization]) -> dict[int, tuple[str, str, int]]:
+    """{id: (path, code, index of its unit)} of every organization in the units' subtrees (one query)."""
+    rows = Organization.objects.filter(span_q(units, "path")).order_by().values_list("pk", "path", "code")
+    starts = [unit.path for unit in units]
+    found = {}
+    for pk, path, code in rows:
+        index = _unit_index(starts, path)
+        if index is not None:
+            found[pk] = (path, code, index)
+    return found
+
+
+def _unit_index(starts: list[str], path: str) -> int | None:
+    """Index of the unit whose subtree holds `path` (`starts`: the units' paths, sorted and disjoint)."""
+    index = bisect_right(starts, path) - 1
+    return index if index >= 0 and path.startswith(starts[index]) else None
 
 
 def grouped_counts(queryset, units: Sequence[Organization], orgs: dict) -> list[Groups]:
     """One grouped query: the candidates of every unit counted per organization, split by unit.
 
-    Grouped by the organization id alone (no join): the paths come from `orgs`.
+    Grouped by the organization id alone (no join): the paths come from `orgs`; organizations that are
+    not in `orgs` (between the units, when read through `span_q`) are left out.
     """
     rows = queryset.values_list("organization_id").annotate(n=Count("pk")).order_by()
     by_unit = [Groups() for _ in units]
-    starts = [unit.path for unit in units]  # sorted and disjoint: a path lies in the last unit before it
-    for path, org_id, count in sorted((orgs[org_id][0], org_id, count) for org_id, count in rows):
-        index = bisect_right(starts, path) - 1
-        if index < 0 or not path.startswith(starts[index]):
-            continue
+    inside = ((orgs[org_id], org_id, count) for org_id, count in rows if org_id in orgs)
+    for (_path, _code, index), org_id, count in sorted(inside):
         groups = by_unit[index]
         groups.org_ids.append(org_id)
         groups.counts.append(count)
@@ -274,14 +287,20 @@ def natural_order(row: tuple) -> tuple:
     return (*((value is not None, value) for value in row[2:]), row[0])
 
 
-def pick(wanted: dict[int, list[int]], rows: Sequence[tuple], expected: dict[int, int]) -> dict[int, list]:
+# The same order for rows whose natural key is never empty (id, organization or member id, four columns).
+FOUR_COLUMN_ORDER = itemgetter(2, 3, 4, 5, 0)
+
+
+def pick(
+    wanted: dict[int, list[int]], rows: Sequence[tuple], expected: dict[int, int], order
+) -> dict[int, list]:
     """{organization id: the rows at the wanted offsets}; rows are (id, organization id, *natural key)."""
     by_org = defaultdict(list)
     for row in rows:
         by_org[row[1]].append(row)
     picked = {}
     for org_id, offsets in wanted.items():
-        candidates = sorted(by_org[org_id], key=natural_order)
+        candidates = sorted(by_org[org_id], key=order)
         if len(candidates) != expected[org_id]:
             raise SampleChanged("抽样期间数据发生变化，请重新抽取。")
         picked[org_id] = [candidates[offset] for offset in offsets]
@@ -294,6 +313,15 @@ def units_q(units: Sequence[Organization], field_name: str) -> Q:
     for unit in units:
         condition |= subtree_q(unit.path, field_name)
     return condition
+
+
+def span_q(units: Sequence[Organization], field_name: str) -> Q:
+    """`units_q`, or for many units (sorted by path) the one range from the first to the last: cheaper
+    than hundreds of ORs, but it may hold organizations between the units, which the caller drops."""
+    if len(units) <= MANY_UNITS:
+        return units_q(units, field_name)
+    low, high = subtree_bounds(units[0].path)[0], subtree_bounds(units[-1].path)[1]
+    return Q(**{f"{field_name}__range": (low, high)})
 
 
 def in_units(units: Sequence[Organization]) -> Q:
@@ -316,8 +344,13 @@ def people_queryset(spec: SampleSpec, units: Sequence[Organization]):
 
 
 # The blind index (a stored HMAC of the 身份证号, unique) only separates namesakes born on the same day.
-MEMBER_KEY = ("name_pinyin", "name", "birth_date", "id_number_index")
-ACTIVITY_KEY = ("held_on", "activity_type__code", "start_time", "theme")
+class NaturalKey(NamedTuple):
+    columns: tuple[str, ...]
+    order: Callable[[tuple], tuple]  # sort key of a fetched row (id, organization id, *columns)
+
+
+MEMBER_KEY = NaturalKey(("name_pinyin", "name", "birth_date", "id_number_index"), FOUR_COLUMN_ORDER)
+ACTIVITY_KEY = NaturalKey(("held_on", "activity_type__code", "start_time", "theme"), natural_order)
 
 
 def in_period(spec: SampleSpec, field_name: str) -> Q:
@@ -335,7 +368,8 @@ def _draw_rows(candidates, key, units, orgs, per_unit_counts, seed, kind):
     The drawn organizations' rows are fetched by organization id alone (the units' subtree condition
     would only slow that query down).
     """
-    groups = grouped_counts(candidates.filter(in_units(units)), units, orgs)
+    spanned = Organization.objects.filter(span_q(units, "path")).values("pk")
+    groups = grouped_counts(candidates.filter(organization__in=spanned), units, orgs)
     wanted, expected, per_unit = {}, {}, []
     for unit, unit_groups, count in zip(units, groups, per_unit_counts(groups), strict=True):
         ranks = draw_ranks(seed, kind, unit, unit_groups.size, count)
@@ -346,8 +380,8 @@ def _draw_rows(candidates, key, units, orgs, per_unit_counts, seed, kind):
     rows = []
     if wanted:
         chosen = candidates.filter(organization_id__in=list(wanted)).order_by()
-        rows = list(chosen.values_list("pk", "organization", *key))
-    picked = pick(wanted, rows, expected)
+        rows = list(chosen.values_list("pk", "organization", *key.columns))
+    picked = pick(wanted, rows, expected, key.order)
     drawn = []
     for unit_groups, located in zip(groups, per_unit, strict=True):
         order = {org_id: index for index, org_id in enumerate(unit_groups.org_ids)}
@@ -411,7 +445,7 @@ def _add_notes(spec, strata, person_keys) -> list[list]:
         stratum_keys = []
         for member_id in stratum.people:
             person = person_keys[member_id]
-            for pk, _member, kind, *rest in sorted(by_member[member_id], key=natural_order):
+            for pk, _member, kind, *rest in sorted(by_member[member_id], key=FOUR_COLUMN_ORDER):
                 (stratum.reflections if kind == NoteKind.REFLECTION else stratum.notes).append(pk)
                 stratum_keys.append((person, kind, *_plain(rest)))
         keys.append(stratum_keys)

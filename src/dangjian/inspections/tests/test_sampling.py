@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dangjian.activities.services import do_cancel_activity
 from dangjian.core.bench import BenchRun
+from dangjian.inspections import sampling
 from dangjian.inspections.benchmarks import counts, measure_sampling, naive_draw
 from dangjian.inspections.sampling import SampleDraw, SampleSpec, allocate, draw
 from dangjian.members.models import Member
@@ -86,6 +87,19 @@ def test_digest_is_the_recorded_one(world, towns):
     result = draw(towns, cadres(per_unit=3, activities_per_unit=1), 2026)
 
     assert result.digest() == RECORDED_DIGEST
+
+
+def test_many_units_read_through_one_range_give_the_same_draw(world, towns, monkeypatch):
+    """Above MANY_UNITS the units' organizations are read through one range, which here also holds A2:
+    its members stay out."""
+    units = [world["a1"], world["b1"]]
+    exact = draw(units, members(per_unit=3, activities_per_unit=1), 5)
+    monkeypatch.setattr(sampling, "MANY_UNITS", 0)
+
+    spanned = draw(units, members(per_unit=3, activities_per_unit=1), 5)
+
+    assert spanned == exact
+    assert [s.population for s in spanned.strata] == [8, 3]  # A1: 张三丰, 李四 and six more; B1: three
 
 
 # Stratum counts ----------------------------------------------------------------------------------------
