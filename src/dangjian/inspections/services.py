@@ -42,8 +42,8 @@ from .models import (
 PLAN_FIELDS = ("name", "starts_on", "ends_on", "method")
 
 
-def _in_subtree(plan_or_org, unit) -> bool:
-    organization = getattr(plan_or_org, "organization", plan_or_org)
+def _in_subtree(organization, unit) -> bool:
+    """`unit` lies strictly below `organization`."""
     return unit.path.startswith(organization.path) and unit.pk != organization.pk
 
 
@@ -92,7 +92,8 @@ def do_change_plan(plan: InspectionPlan, *, acting_user, units=None, **fields) -
         if assigned - {unit.pk for unit in units}:
             raise ValidationError({"units": "已分配督导组的单位不能移出检查范围，请先取消分配。"})
         plan.units.set(units)
-    audit.record_update(plan, before, acting_user=acting_user)
+    scope = f"检查范围{len(units)}个单位" if units is not None else ""
+    audit.record_update(plan, before, acting_user=acting_user, message=scope)
     _follow_period(plan, acting_user)
     return plan
 
