@@ -436,8 +436,8 @@ def do_issue_rectification(
         pk=finding.unit_inspection_id
     )
     plan = inspection.plan
-    if finding.rectification_id:
-        raise ValidationError("该问题已交办整改。")
+    if finding.rectification_id and not finding.rectification.task.is_cancelled:
+        raise ValidationError("该问题已交办整改。")  # a cancelled 整改 task may be issued again
     if finding.status == FindingStatus.CLOSED:
         raise ValidationError("该问题已销号。")
     task = do_issue_task(
@@ -478,7 +478,7 @@ def do_close_finding(finding: Finding, *, acting_user, comment: str = "", closed
     if closed_on < finding.found_on or closed_on > timezone.localdate():
         raise ValidationError({"closed_on": "销号日期应在发现日期和今天之间。"})
     assignment = finding.rectification
-    if assignment is not None and assignment.status != TaskStatus.DONE:
+    if assignment is not None and assignment.status != TaskStatus.DONE and not assignment.task.is_cancelled:
         finding.rectification = do_confirm_assignment(
             assignment, acting_user=acting_user, comment=comment, authorized=True, confirmed_on=closed_on
         )

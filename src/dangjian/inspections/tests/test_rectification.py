@@ -136,3 +136,14 @@ def test_the_units_page_warns_of_open_findings(world, finding):
     assert not any("督导" in message for message in warnings("a2"))
     services.do_close_finding(finding, acting_user=None)
     assert not any("督导" in message for message in warnings("a1"))
+
+
+def test_a_cancelled_rectification_may_be_issued_again(world, finding):
+    from dangjian.tasks.services import do_cancel_task
+
+    deadline = timezone.localdate() + timedelta(days=20)
+    finding = services.do_issue_rectification(finding, acting_user=None, deadline=deadline)
+    first = finding.rectification
+    do_cancel_task(first.task, acting_user=None, reason="交办有误")
+    finding = services.do_issue_rectification(finding, acting_user=None, deadline=deadline)
+    assert finding.rectification != first and finding.status == FindingStatus.RECTIFYING
