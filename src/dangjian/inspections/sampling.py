@@ -42,6 +42,7 @@ from dangjian.study.choices import NoteKind
 from dangjian.study.models import Note
 
 FORMAT_VERSION = 1
+ATTEMPTS = 3  # draws tried when records change in between (SampleChanged)
 MANY_UNITS = 16  # above this, the units' organizations are read through one path range (`span_q`)
 
 
@@ -394,11 +395,21 @@ def draw(units: Sequence[Organization], spec: SampleSpec, seed: int) -> SampleDr
 
     Six queries whatever the size: the units' organizations, people counted per branch, the drawn
     branches' people, their notes, and (when asked for) activities counted per organization and the drawn
-    organizations' activities.
+    organizations' activities. When records change between counting and fetching, it draws again (up
+    to three times).
     """
     spec = spec if spec.as_of else replace(spec, as_of=timezone.localdate())
     units = sorted(units, key=lambda unit: unit.path)
     check_disjoint(units)
+    for _attempt in range(ATTEMPTS - 1):
+        try:
+            return _draw(units, spec, seed)
+        except SampleChanged:
+            continue
+    return _draw(units, spec, seed)
+
+
+def _draw(units: list[Organization], spec: SampleSpec, seed: int) -> SampleDraw:
     if not units:
         return SampleDraw(spec, seed, [], _digest(spec, seed, []))
     orgs = organizations_of(units)

@@ -241,6 +241,21 @@ def test_as_of_defaults_to_the_day_of_the_draw(towns):
     assert SampleDraw.from_json(result.to_json()).spec.as_of == result.spec.as_of
 
 
+def test_a_write_between_counting_and_fetching_draws_again(towns, monkeypatch):
+    calls, original = [], sampling.pick
+
+    def changed_once(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            raise sampling.SampleChanged("抽样期间数据发生变化，请重新抽取。")
+        return original(*args)
+
+    monkeypatch.setattr(sampling, "pick", changed_once)
+
+    assert people_of(draw(towns, members(per_unit=2), 1)) == people_of(draw(towns, members(per_unit=2), 1))
+    assert len(calls) == 3  # the first draw tried twice
+
+
 # Refusals -----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("options", "message"),
