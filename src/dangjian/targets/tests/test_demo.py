@@ -7,24 +7,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from dangjian.seeding import runner
 from dangjian.targets.choices import TargetStatus
 from dangjian.targets.models import Commitment, Evaluation, Indicator, Target
 from dangjian.targets.rollup import rollup
 
 
 @pytest.fixture
-def seeded_with_targets(monkeypatch):
-    """Until the coordinator wires `seed_targets` into the runner, run it after the development plans."""
-    if not hasattr(runner, "seed_targets"):
-        from dangjian.seeding.targets import seed_targets
-
-        original = runner.seed_development_plans
-
-        def both(plan, today):
-            return original(plan, today) + "\n" + seed_targets(plan, today, 20240601)
-
-        monkeypatch.setattr(runner, "seed_development_plans", both)
+def seeded_with_targets():
     out = io.StringIO()
     call_command("seed", scale="demo", stdout=out)
     return out.getvalue()
