@@ -47,6 +47,10 @@ def navigation(request):
         items.append({"key": "youth", "label": "推优和青年培养", "url": reverse("youth:recommendation_list")})
     if scope.allows("view"):
         items.append({"key": "tasks", "label": "交办督办", "url": reverse("tasks:task_list")})
+        items.append({"key": "inspections", "label": "督导检查", "url": reverse("inspections:plan_list")})
+    if scope.allows("view") or scope.member_ids:
+        # A 党员 sees the targets made out to them personally.
+        items.append({"key": "targets", "label": "目标责任", "url": reverse("targets:target_list")})
     if scope.allows("manage_users"):
         items.append({"key": "users", "label": "账号管理", "url": reverse("accounts:user_list")})
         items.append({"key": "calendar", "label": "节假日安排", "url": reverse("tasks:schedule_list")})
