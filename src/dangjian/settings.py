@@ -314,6 +314,9 @@ SPECTACULAR_SETTINGS = {
         "TaskKindEnum": "dangjian.tasks.choices.TaskKind",
         "TaskStatusEnum": "dangjian.tasks.choices.TaskStatus",
         "ScheduleDayKindEnum": "dangjian.tasks.choices.ScheduleDayKind",
+        "PlanStatusEnum": "dangjian.inspections.choices.PlanStatus",
+        "UnitInspectionStatusEnum": "dangjian.inspections.choices.UnitInspectionStatus",
+        "FindingStatusEnum": "dangjian.inspections.choices.FindingStatus",
     },
 }
 
