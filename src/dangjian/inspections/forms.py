@@ -121,7 +121,9 @@ class SampleForm(forms.Form):
     total = forms.IntegerField(label="或：抽取总人数（按各单位人数比例分配）", min_value=1, required=False)
     notes_from = forms.DateField(label="学习笔记、心得撰写期间：自", widget=DateInput(), required=False)
     notes_to = forms.DateField(label="至", widget=DateInput(), required=False)
-    activities_per_unit = forms.IntegerField(label="每单位抽查组织生活（次）", min_value=0, initial=0)
+    activities_per_unit = forms.IntegerField(
+        label="每单位抽查组织生活（次）", min_value=0, initial=0, required=False
+    )
     seed = forms.IntegerField(
         label="随机种子（可选）", min_value=0, required=False, help_text="留空则随机生成并记录，可据以复现"
     )

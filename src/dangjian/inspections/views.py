@@ -1,12 +1,15 @@
 """Pages of the plans: list, add, detail, edit, start/close, checklist editor, teams and assignment,
 samples, the summary and its exports. The unit-level pages are in `views_units.py`."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -334,7 +337,17 @@ class SampleAddView(PlanMixin, View):
         return Organization.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
 
     def get(self, request, pk, form=None):
-        form = form or SampleForm(units=self.units())
+        if form is None:
+            units = self.units()
+            chosen = request.GET.get("unit", "")
+            initial = {
+                "units": [int(chosen)] if chosen.isdigit() else list(units.values_list("pk", flat=True)),
+                "population": "leading_cadres",
+                "per_unit": 6,
+                "notes_from": datetime.date(self.plan.starts_on.year, 1, 1),
+                "notes_to": min(timezone.localdate(), self.plan.ends_on),
+            }
+            form = SampleForm(units=units, initial=initial)
         return render(request, "inspections/sample_form.html", {"plan": self.plan, "form": form})
 
     def post(self, request, pk):

@@ -140,3 +140,20 @@ def test_the_sample_page_counts_each_stratum_and_links_what_the_reader_may_open(
     # The unit's own administrator sees the sample (it touches A1) but not A2's people.
     page = client_as("branch_a1_admin").get(url).content.decode()
     assert "张三丰" in page and "王五" not in page and "无权查看" in page
+
+
+def test_an_inspector_draws_through_the_page(world, both, client_as):
+    from django.urls import reverse
+
+    client = client_as("nobody")
+    url = reverse("inspections:sample_add", args=[both.plan.pk])
+    form = client.get(url, {"unit": world["a1"].pk}).context["form"]
+    assert list(form.fields["units"].queryset) == [world["a1"]]  # only their team's unit is offered
+    assert form.initial["units"] == [world["a1"].pk] and form.initial["population"] == "leading_cadres"
+    response = client.post(
+        url, {"units": [world["a1"].pk], "population": "members", "total": "1", "seed": "9"}
+    )
+    sample = Sample.objects.get()
+    assert response["Location"] == sample.get_absolute_url() and sample.seed == 9
+    both_units = {"units": [world["a1"].pk, world["a2"].pk], "population": "members", "per_unit": "1"}
+    assert "units" in client.post(url, both_units).context["form"].errors
