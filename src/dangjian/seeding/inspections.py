@@ -13,9 +13,11 @@ from decimal import Decimal
 from dangjian.accounts.models import User
 from dangjian.accounts.services import do_create_user
 from dangjian.inspections import services
+from dangjian.inspections.models import Finding
 from dangjian.inspections.sampling import SampleSpec
 from dangjian.organizations.models import Organization
 from dangjian.tasks.services import do_report_progress
+from dangjian.tasks.workdays import WorkCalendar
 
 from .plan import Plan
 from .users import DEMO_PASSWORD
@@ -136,9 +138,10 @@ def seed_inspections(plan: Plan, today: datetime.date, seed: int) -> str:
         seed=seed,
     )
     closed = _findings(inspection, visited, teams[1], rng, today, ends_on)
+    issued = Finding.objects.filter(unit_inspection__plan=inspection, rectification__isnull=False).count()
     return (
         f"督导检查：{inspection.name}，3个督导组（dudao任第一督导组组长），检查{len(visited)}个单位；"
-        f"{sample.description}；问题{len(FINDINGS)}个，交办整改{len(FINDINGS) - 1}个，已销号{closed}个"
+        f"{sample.description}；问题{len(FINDINGS)}个，交办整改{issued}个，已销号{closed}个"
     )
 
 
@@ -192,6 +195,8 @@ def _findings(inspection, visited, village_team, rng, today, ends_on) -> int:
                 found_on=unit_inspection.visited_on,
             )
         )
+    if not WorkCalendar.load().knows(deadline.year):
+        return 0  # a deadline in a year the working-day calendar does not know is refused, never guessed
     for finding in findings[:-1]:
         services.do_issue_rectification(finding, acting_user=None, deadline=deadline)
     first = findings[0]
