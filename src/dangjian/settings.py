@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "dangjian.tasks",
     "dangjian.targets",
     "dangjian.inspections",
+    "dangjian.evaluation",
+    "dangjian.surveys",
+    "dangjian.feedback",
     "dangjian.seeding",
 ]
 

@@ -24,6 +24,9 @@ urlpatterns = [
     path("tasks/", include("dangjian.tasks.urls")),
     path("targets/", include("dangjian.targets.urls")),
     path("inspections/", include("dangjian.inspections.urls")),
+    path("evaluation/", include("dangjian.evaluation.urls")),
+    path("surveys/", include("dangjian.surveys.urls")),
+    path("feedback/", include("dangjian.feedback.urls")),
     path("api/v1/organizations/", include("dangjian.organizations.api.urls")),
     path("api/v1/members/", include("dangjian.members.api.urls")),
     path("api/v1/activities/", include("dangjian.activities.api.urls")),
@@ -35,6 +38,9 @@ urlpatterns = [
     path("api/v1/tasks/", include("dangjian.tasks.api.urls")),
     path("api/v1/targets/", include("dangjian.targets.api.urls")),
     path("api/v1/inspections/", include("dangjian.inspections.api.urls")),
+    path("api/v1/evaluation/", include("dangjian.evaluation.api.urls")),
+    path("api/v1/surveys/", include("dangjian.surveys.api.urls")),
+    path("api/v1/feedback/", include("dangjian.feedback.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (our CSP forbids inline scripts); its
     # template still carries one small <style> block, allowed on this page only.

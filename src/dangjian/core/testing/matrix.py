@@ -1932,7 +1932,14 @@ LISTINGS += [
 
 # Later capabilities keep their rows in `<app>/tests/matrix_rows.py` (ENDPOINTS, LISTINGS, NOT_SCOPED),
 # built from the names above; they are imported last so this module stays one list for the tests.
-ROW_MODULES = ("dangjian.tasks", "dangjian.targets", "dangjian.inspections")
+ROW_MODULES = (
+    "dangjian.tasks",
+    "dangjian.targets",
+    "dangjian.inspections",
+    "dangjian.evaluation",
+    "dangjian.surveys",
+    "dangjian.feedback",
+)
 for _app in ROW_MODULES:
     _rows = importlib.import_module(f"{_app}.tests.matrix_rows")
     ENDPOINTS += _rows.ENDPOINTS

@@ -1,0 +1,1 @@
+"""考核评价 (evaluation): see docs/models/evaluation/."""

@@ -1,0 +1,7 @@
+"""Permission-matrix rows of the surveys app (imported at the end of core/testing/matrix.py)."""
+
+from dangjian.core.testing.matrix import Endpoint, Listing, statuses  # noqa: F401
+
+NOT_SCOPED = frozenset({"surveys-api:api-root"})
+ENDPOINTS: list = []
+LISTINGS: list = []
