@@ -12,26 +12,11 @@ from dangjian.accounts.models import User
 from dangjian.inspections.choices import FindingStatus, PlanStatus
 from dangjian.inspections.models import Finding, InspectionPlan, Sample, TeamUnit
 from dangjian.organizations.models import Organization
-from dangjian.seeding import runner
-from dangjian.seeding.inspections import seed_inspections
 from dangjian.tasks.choices import TaskStatus
 
 
-@pytest.fixture
-def hooked(monkeypatch):
-    """Until the coordinator wires `seed_inspections` into the demo run, call it after the last demo step."""
-    if "seed_inspections" in vars(runner):
-        return
-    last = runner.seed_development_plans
-
-    def both(plan, today):
-        return last(plan, today) + "\n" + seed_inspections(plan, today, runner.DEFAULT_SEED)
-
-    monkeypatch.setattr(runner, "seed_development_plans", both)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_demo_inspection(hooked):
+def test_demo_inspection():
     out = io.StringIO()
     call_command("seed", scale="demo", stdout=out)
     assert "督导检查：" in out.getvalue() and "dudao任第一督导组组长" in out.getvalue()
