@@ -1,0 +1,157 @@
+"""The scoring engine: points of an item, a unit's final item points, and a whole assessment at once.
+
+Computed items read the computed-sources registry of the targets app (`targets/sources.py`): each source
+is called ONCE for all units of the assessment (its batch form per group of siblings), never per unit per
+item, and items sharing a source share the call. Assessor scores, reconciled values and appeal decisions
+are read in one query for all units. Sources whose values can be traced to records (the evaluation's own
+`sources.py`) also return the record ids counted.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .choices import ComputeRule, ScoreSource, ScoringMethod
+
+PLACES = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+def q(value) -> Decimal:
+    return Decimal(value).quantize(PLACES, rounding=ROUND_HALF_UP)
+
+
+def points_for(item, value: Decimal | None) -> Decimal:
+    """Points of `item` for a computed value or a number of occurrences (None: nothing counted → 0, except
+    deductions: no occurrence means no deduction)."""
+    if item.method == ScoringMethod.DEDUCTION or item.rule == ComputeRule.PER_OCCURRENCE:
+        return deduct(item, value or ZERO)
+    if value is None:
+        return ZERO
+    if item.rule == ComputeRule.THRESHOLD:
+        return q(item.points) if value >= item.threshold else ZERO
+    if item.rule == ComputeRule.PROPORTIONAL:
+        return q(min(item.points, item.points * value / item.threshold))
+    return ZERO
+
+
+def deduct(item, occurrences: Decimal) -> Decimal:
+    """Full points less `per_occurrence` each time, never below the item's floor."""
+    return q(max(item.floor, item.points - item.per_occurrence * occurrences))
+
+
+def final_points(item, rows: list, threshold: Decimal) -> tuple[Decimal | None, bool]:
+    """(final points, in conflict) of one unit's item from its score rows.
+
+    An appeal decision wins, then a reconciled value, then (computed items) the computed points; otherwise
+    the average of the assessors, in conflict when they differ by more than `threshold`.
+    """
+    by_source = defaultdict(list)
+    for row in rows:
+        by_source[row.source].append(row)
+    for source in (ScoreSource.APPEAL, ScoreSource.RECONCILED):
+        if by_source[source]:
+            return by_source[source][0].points, False
+    if item.method == ScoringMethod.COMPUTED:
+        computed = by_source[ScoreSource.COMPUTED]
+        return (computed[0].points if computed else None), False
+    marks = [row.points for row in by_source[ScoreSource.ASSESSOR] if row.points is not None]
+    if not marks:
+        return None, False
+    return q(sum(marks) / len(marks)), max(marks) - min(marks) > threshold
+
+
+@dataclass
+class UnitResult:
+    """One unit's outcome: total, per-item final points, conflicts."""
+
+    unit_id: int
+    total: Decimal = ZERO
+    items: dict = field(default_factory=dict)
+    conflicts: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+
+
+def computed_values(items, units, year: int) -> dict:
+    """{source key: {organization id: (value, record ids)}} — one registry call per source."""
+    from dangjian.targets.sources import SOURCES
+
+    from .sources import TRACED
+
+    organizations = [unit.organization for unit in units]
+    found = {}
+    for key in {item.source_key for item in items if item.method == ScoringMethod.COMPUTED}:
+        if key in TRACED:
+            found[key] = TRACED[key](organizations, year)
+        else:
+            found[key] = {pk: (value, []) for pk, value in SOURCES[key].values(organizations, year).items()}
+    return found
+
+
+def computed_rows(assessment, items, units) -> list:
+    """Unsaved COMPUTED ItemScore rows for every unit × computed item, with links to the evidence."""
+    from dangjian.targets.sources import SOURCES
+
+    from .models import ItemScore
+
+    values = computed_values(items, units, assessment.year)
+    rows = []
+    for item in items:
+        if item.method != ScoringMethod.COMPUTED:
+            continue
+        source = SOURCES[item.source_key]
+        for unit in units:
+            value, record_ids = values[item.source_key].get(unit.organization_id, (None, []))
+            rows.append(
+                ItemScore(
+                    unit=unit,
+                    item=item,
+                    source=ScoreSource.COMPUTED,
+                    value=value,
+                    points=points_for(item, value),
+                    evidence_url=source.url(unit.organization, assessment.year)[:500],
+                    record_ids=record_ids,
+                    comment=f"{source.label}：{'无记录' if value is None else f'{value}{source.unit}'}",
+                )
+            )
+    return rows
+
+
+def results(assessment, units=None, items=None) -> dict[int, UnitResult]:
+    """{unit id: UnitResult} from the stored scores, in one query for all units."""
+    from .models import ItemScore
+
+    units = list(units if units is not None else assessment.units.all())
+    items = list(items if items is not None else assessment.version.items())
+    rows = defaultdict(list)
+    scores = ItemScore.objects.filter(unit__assessment=assessment).exclude(source=ScoreSource.SELF)
+    for row in scores.only("unit_id", "item_id", "source", "points"):
+        rows[(row.unit_id, row.item_id)].append(row)
+    found = {}
+    for unit in units:
+        result = UnitResult(unit.pk)
+        for item in items:
+            points, conflict = final_points(
+                item, rows.get((unit.pk, item.pk), []), assessment.conflict_threshold
+            )
+            result.items[item.pk] = points
+            if conflict:
+                result.conflicts.append(item.pk)
+            if points is None:
+                result.missing.append(item.pk)
+            else:
+                result.total += points
+        result.total = q(result.total)
+        found[unit.pk] = result
+    return found
+
+
+def ranks(totals: dict[int, Decimal]) -> dict[int, int]:
+    """Competition ranking (1, 2, 2, 4) of {key: total}, highest first."""
+    ordered = sorted(totals.items(), key=lambda pair: -pair[1])
+    found, previous, rank = {}, None, 0
+    for position, (key, total) in enumerate(ordered, start=1):
+        if total != previous:
+            rank, previous = position, total
+        found[key] = rank
+    return found
