@@ -2,12 +2,13 @@
 
 Whatever the size (50 tasks × 10,000 units), a page costs a fixed number of queries:
 1. the list's live tasks;
-2. one grouped aggregate over every cell of the matrix: per task, the units 签收/待确认/办结/逾期 — the
-   whole matrix's progress and overdue counts are the sums of these column totals;
-3. how many units the matrix has (one semi-join over organizations);
-4. the page's units (the same semi-join, ordered by the tree, LIMIT/OFFSET);
-5. the page's cells (one query for page units × tasks) with each row's overdue count.
-Nothing is counted per cell.
+2. the column totals — per task, the units 签收/待确认/办结/逾期 — from the tally (`tallies.py`, a few rows
+   per task kept by the services); the whole matrix's counts are their sums;
+3. the page's units: organizations holding a copy (a semi-join that stops at the page's end, in tree
+   order; one more row tells whether a next page exists);
+4. the page's cells (one query for page units × tasks) with each row's overdue count.
+Nothing is counted per cell. (Counting the distinct units of a 500,000-cell matrix, or aggregating its
+cells, took 250 ms each on PostgreSQL: the page does neither.)
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.utils.safestring import mark_safe
 from dangjian.core import xlsx
 from dangjian.organizations.models import Organization
 
+from . import tallies
 from .choices import TaskStatus
 from .models import Assignment, KeyTaskList, Task
 from .querysets import overdue_q, progress_counts
@@ -74,17 +76,15 @@ class Matrix:
     today: date
     tasks: list[Task]
     columns: dict[int, dict]  # task id -> {"total", "accepted", "submitted", "done", "overdue"}
-    units: int
     rows: list[Row] = field(default_factory=list)
     page: int = 1
-    pages: int = 1
+    has_next: bool = False
     only_overdue: bool = False
 
     @property
     def totals(self) -> dict:
         """The whole matrix: cells, and those accepted, awaiting confirmation, done and overdue."""
-        keys = ("total", "accepted", "submitted", "done", "overdue")
-        return {key: sum(column[key] for column in self.columns.values()) for key in keys}
+        return {key: sum(column[key] for column in self.columns.values()) for key in tallies.KEYS}
 
     @property
     def done_rate(self) -> float:
@@ -102,7 +102,12 @@ def live_tasks(key_list: KeyTaskList) -> list[Task]:
 
 
 def column_totals(task_ids: list[int], today: date) -> dict[int, dict]:
-    empty = dict.fromkeys(("total", "accepted", "submitted", "done", "overdue"), 0)
+    return tallies.counts(task_ids, today)
+
+
+def aggregate_totals(task_ids: list[int], today: date) -> dict[int, dict]:
+    """The same counts as `column_totals` by one grouped aggregate over every cell (the benchmark's
+    hand-written-SQL baseline; 250 ms for 493,500 cells on PostgreSQL)."""
     rows = (
         Assignment.objects.filter(task_id__in=task_ids)
         .values("task_id")
@@ -110,7 +115,7 @@ def column_totals(task_ids: list[int], today: date) -> dict[int, dict]:
         .annotate(**progress_counts(today, live_tasks_only=False))
     )
     found = {row.pop("task_id"): row for row in rows}
-    return {pk: found.get(pk, dict(empty)) for pk in task_ids}
+    return {pk: found.get(pk, dict.fromkeys(tallies.KEYS, 0)) for pk in task_ids}
 
 
 def unit_queryset(task_ids: list[int], today: date, only_overdue: bool = False):
@@ -124,15 +129,14 @@ def unit_queryset(task_ids: list[int], today: date, only_overdue: bool = False):
 def build(key_list: KeyTaskList, today: date, *, page: int = 1, only_overdue=False, size=PAGE_SIZE) -> Matrix:
     tasks = live_tasks(key_list)
     ids = [task.pk for task in tasks]
-    units = unit_queryset(ids, today, only_overdue)
-    count = units.count() if ids else 0
-    pages = max(1, -(-count // size))
-    page = min(max(1, page), pages)
-    matrix = Matrix(key_list, today, tasks, column_totals(ids, today), count, page=page, pages=pages)
-    matrix.only_overdue = only_overdue
+    page = max(1, page)
+    matrix = Matrix(key_list, today, tasks, column_totals(ids, today), page=page, only_overdue=only_overdue)
     if ids:
-        organizations = list(units.order_by("path")[(page - 1) * size : page * size])
-        matrix.rows = rows_for(organizations, ids, today)
+        start = (page - 1) * size
+        units = unit_queryset(ids, today, only_overdue).order_by("path")
+        organizations = list(units[start : start + size + 1])
+        matrix.has_next = len(organizations) > size
+        matrix.rows = rows_for(organizations[:size], ids, today)
     return matrix
 
 
@@ -203,8 +207,13 @@ def export(key_list: KeyTaskList, today: date) -> bytes:
     headers = ["单位", "逾期项数"] + [f"{n}. {task.title}" for n, task in enumerate(tasks, 1)]
     sheet = xlsx.add_sheet(workbook, "逐项盘点", headers, widths={"单位": 30})
     units = unit_queryset(ids, today).order_by("path") if ids else Organization.objects.none()
-    for start in range(0, units.count(), EXPORT_CHUNK):
-        for row in rows_for(list(units[start : start + EXPORT_CHUNK]), ids, today):
+    after = ""
+    while True:  # chunks in tree order, each after the last path written (no OFFSET over the whole tree)
+        chunk = list(units.filter(path__gt=after)[:EXPORT_CHUNK])
+        if not chunk:
+            break
+        for row in rows_for(chunk, ids, today):
             labels = [f"{cell.label} {cell.percent}%" if cell else "" for cell in row.cells]
             xlsx.append_row(sheet, [row.organization.name, row.overdue, *labels])
+        after = chunk[-1].path
     return xlsx.to_bytes(workbook)

@@ -250,9 +250,14 @@ class Assignment(OrgScopedModel):
         verbose_name="承办单位",
         on_delete=models.PROTECT,
         related_name="task_assignments",
+        db_index=False,  # led by the (organization, status) index
     )
     task = models.ForeignKey(
-        Task, verbose_name="交办任务", on_delete=models.PROTECT, related_name="assignments"
+        Task,
+        verbose_name="交办任务",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        db_index=False,  # led by the unique (task, organization) index
     )
     owner_member = models.ForeignKey(
         "members.Member",
@@ -261,6 +266,7 @@ class Assignment(OrgScopedModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # never looked up by it; 10,000 copies per task skip one index
     )
     owner_name = models.CharField("首问负责人", max_length=50, blank=True)
     owner_phone = EncryptedTextField("联系电话", blank=True)
@@ -274,6 +280,7 @@ class Assignment(OrgScopedModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # never looked up by it; 10,000 copies per task skip one index
     )
     percent = models.PositiveSmallIntegerField("进度（%）", default=0, validators=[MaxValueValidator(100)])
     last_reported_on = models.DateField("最近报告日期", null=True, blank=True)
@@ -286,6 +293,7 @@ class Assignment(OrgScopedModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # never looked up by it; 10,000 copies per task skip one index
     )
     reopened_count = models.PositiveSmallIntegerField("重新办理次数", default=0)
 
@@ -346,6 +354,31 @@ class Assignment(OrgScopedModel):
         from dangjian.core.masking import mask_phone
 
         return mask_phone(self.owner_phone) if self.owner_phone else ""
+
+
+class AssignmentTally(models.Model):
+    """How many copies of a task are in each state (deadline, status, 待确认 reported late): kept by the
+    services with every change, so the whole-matrix and per-task counts read a few rows, not every copy."""
+
+    task = models.ForeignKey(Task, verbose_name="交办任务", on_delete=models.CASCADE, related_name="tallies")
+    deadline = models.DateField("办结期限")
+    status = models.CharField("状态", max_length=12, choices=TaskStatus.choices)
+    late = models.BooleanField("逾期后申请办结", default=False)
+    count = models.IntegerField("数量", default=0)
+
+    class Meta:
+        verbose_name = "承办情况汇总"
+        verbose_name_plural = "承办情况汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "deadline", "status", "late"],
+                name="%(app_label)s_%(class)s_one_row_per_state",
+                violation_error_message="同一状态只能有一行汇总。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} {self.deadline} {self.status} {self.count}"
 
 
 class ProgressReport(FileFields):

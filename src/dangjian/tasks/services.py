@@ -23,6 +23,7 @@ from dangjian.core.tree import subtree_q
 from dangjian.organizations.choices import OrganizationStatus
 from dangjian.organizations.models import Organization
 
+from . import tallies
 from .choices import RecipientChoice, ReviewDecision, ScheduleDayKind, TaskKind, TaskStatus
 from .escalation import EscalationSummary, do_escalate
 from .models import (
@@ -181,6 +182,7 @@ def do_issue_task(
         [Assignment(task=task, organization_id=pk, deadline=task.deadline) for pk in ids],
         batch_size=BULK_BATCH,
     )
+    tallies.issue(task, len(ids))
     audit.record_create(task, acting_user=acting_user, message=f"交办给{len(ids)}个单位")
     return task
 
@@ -230,7 +232,7 @@ def do_accept_assignment(
         raise ValidationError("该任务已签收。")
     if owner_member is not None and owner_member.organization_id != assignment.organization_id:
         raise ValidationError({"owner_member": "首问负责人应为本单位党员。"})
-    before = audit.snapshot(assignment)
+    before, state = audit.snapshot(assignment), tallies.state_of(assignment)
     assignment.status = TaskStatus.IN_PROGRESS
     assignment.accepted_at = timezone.now()
     assignment.accepted_by = _who(acting_user)
@@ -239,6 +241,7 @@ def do_accept_assignment(
     assignment.owner_phone = (owner_phone or "").strip()
     assignment.full_clean()
     assignment.save()
+    tallies.move(assignment, state)
     audit.record_update(assignment, before, acting_user=acting_user, message="签收")
     return assignment
 
@@ -284,7 +287,7 @@ def do_report_progress(
     report.full_clean()
     report.save()
     audit.record_create(report, acting_user=acting_user)
-    before = audit.snapshot(assignment)
+    before, state = audit.snapshot(assignment), tallies.state_of(assignment)
     if assignment.status == TaskStatus.PENDING:
         assignment.accepted_at = timezone.now()
         assignment.accepted_by = _who(acting_user)
@@ -295,6 +298,7 @@ def do_report_progress(
         assignment.submitted_on = reported_on
     assignment.full_clean()
     assignment.save()
+    tallies.move(assignment, state)
     audit.record_update(
         assignment, before, acting_user=acting_user, message="申请办结" if final else "报告进展"
     )
@@ -327,13 +331,14 @@ def do_confirm_assignment(
     if assignment.status != TaskStatus.SUBMITTED and not authorized:
         raise ValidationError("承办单位尚未申请办结。")
     confirmed_on = confirmed_on or timezone.localdate()
-    before = audit.snapshot(assignment)
+    before, state = audit.snapshot(assignment), tallies.state_of(assignment)
     assignment.status = TaskStatus.DONE
     assignment.percent = 100
     assignment.confirmed_on = confirmed_on
     assignment.confirmed_by = _who(acting_user)
     assignment.full_clean()
     assignment.save()
+    tallies.move(assignment, state)
     Review.objects.create(
         assignment=assignment,
         decision=ReviewDecision.CONFIRMED,
@@ -357,11 +362,12 @@ def do_return_assignment(
         raise ValidationError("只能退回已申请办结的任务。")
     if not (comment or "").strip():
         raise ValidationError({"comment": "退回须说明原因。"})
-    before = audit.snapshot(assignment)
+    before, state = audit.snapshot(assignment), tallies.state_of(assignment)
     assignment.status = TaskStatus.IN_PROGRESS
     assignment.submitted_on = None
     assignment.full_clean()
     assignment.save()
+    tallies.move(assignment, state)
     Review.objects.create(
         assignment=assignment,
         decision=ReviewDecision.RETURNED,
@@ -412,7 +418,7 @@ def do_record_follow_up(
     follow_up.save()
     audit.record_create(follow_up, acting_user=acting_user)
     if reopen:
-        before = audit.snapshot(assignment)
+        before, state = audit.snapshot(assignment), tallies.state_of(assignment)
         assignment.status = TaskStatus.IN_PROGRESS
         assignment.deadline = new_deadline
         assignment.reopened_count += 1
@@ -421,6 +427,7 @@ def do_record_follow_up(
         assignment.confirmed_by = None
         assignment.full_clean()
         assignment.save()
+        tallies.move(assignment, state)
         audit.record_update(assignment, before, acting_user=acting_user, message="回访后重新办理")
     return follow_up
 

@@ -15,7 +15,7 @@ from dangjian.accounts.scope import get_scope, root_paths
 from dangjian.audit import services as audit
 from dangjian.core.views import ScopedViewMixin
 
-from . import services
+from . import services, tallies
 from .choices import EscalationStep, RecipientChoice, TaskStatus
 from .escalation import escalation_counts
 from .filtersets import AssignmentFilterSet
@@ -60,7 +60,7 @@ class TaskListView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        rows = self.get_queryset().select_related("organization", "key_task_list").with_progress(today)
+        rows = self.get_queryset().select_related("organization", "key_task_list")
         query = self.request.GET.get("q", "").strip()
         if query:
             rows = rows.filter(Q(title__contains=query) | Q(document_number__contains=query))
@@ -69,6 +69,9 @@ class TaskListView(ScopedViewMixin, TemplateView):
         else:
             rows = rows.live()
         page = Paginator(rows.order_by("-issued_on", "-id"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        progress = tallies.counts([task.pk for task in page], today)
+        for task in page:
+            task.progress = progress[task.pk]
         return super().get_context_data(
             page=page,
             query=query,
@@ -155,7 +158,7 @@ class TaskDetailView(ScopedViewMixin, TemplateView):
         return super().get_context_data(
             task=task,
             page=page,
-            counts=copies.counts(today),
+            counts=tallies.counts([task.pk], today)[task.pk],
             escalations=escalation_counts(copies),
             steps=EscalationStep.choices,
             bulletins=task.bulletins.all(),

@@ -81,6 +81,7 @@ class KeyListDetailView(ScopedViewMixin, TemplateView):
             columns=[(task, matrix.columns[task.pk]) for task in matrix.tasks],
             rows=[(row, row.cells_html(prefix)) for row in matrix.rows],
             may_issue=may_change(KeyTaskList.objects, self.request.user, self.target.pk),
+            page_size=keylist.PAGE_SIZE,
             nav="tasks",
             **kwargs,
         )

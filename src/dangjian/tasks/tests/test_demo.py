@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dangjian.tasks.choices import EscalationStep, TaskStatus
-from dangjian.tasks.keylist import build
+from dangjian.tasks.keylist import build, naive_overdue_counts
 from dangjian.tasks.models import Assignment, Bulletin, Escalation, FollowUp, KeyTaskList
 
 
@@ -20,8 +20,9 @@ def test_demo_key_list_escalation_and_follow_up():
     key_list = KeyTaskList.objects.get()
     today = timezone.localdate()
     matrix = build(key_list, today)
-    assert len(matrix.tasks) == 5 and matrix.units > 40
+    assert len(matrix.tasks) == 5 and matrix.totals["total"] > 5 * 40 and matrix.has_next is False
     assert matrix.totals["overdue"] > 0
+    assert {pk: c["overdue"] for pk, c in matrix.columns.items()} == naive_overdue_counts(key_list, today)
     statuses = set(Assignment.objects.filter(task__key_task_list=key_list).values_list("status", flat=True))
     assert statuses == set(TaskStatus.values)
     escalated = (
