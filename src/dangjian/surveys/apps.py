@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "dangjian.surveys"
     verbose_name = "测评和民主评议"
+
+    def ready(self):
+        # Registers surveys.satisfaction_rate / surveys.average_score with the targets' computed sources.
+        from . import results  # noqa: F401
