@@ -244,11 +244,12 @@ class Groups:
 
 
 def organizations_of(units: Sequence[Organization]) -> dict[int, tuple[str, str, int]]:
-    """{id: (path, code, index of its unit)} of every organization in the units' subtrees (one query)."""
+    """{id: (path, code, index of its unit)} of every organization in the units' subtrees (one query),
+    in path order (sorted here: no collation decides)."""
     rows = Organization.objects.filter(span_q(units, "path")).order_by().values_list("pk", "path", "code")
     starts = [unit.path for unit in units]
     found = {}
-    for pk, path, code in rows:
+    for pk, path, code in sorted(rows, key=itemgetter(1)):
         index = _unit_index(starts, path)
         if index is not None:
             found[pk] = (path, code, index)
@@ -267,13 +268,13 @@ def grouped_counts(queryset, units: Sequence[Organization], orgs: dict) -> list[
     Grouped by the organization id alone (no join): the paths come from `orgs`; organizations that are
     not in `orgs` (between the units, when read through `span_q`) are left out.
     """
-    rows = queryset.values_list("organization_id").annotate(n=Count("pk")).order_by()
+    counted = dict(queryset.values_list("organization_id").annotate(n=Count("pk")).order_by())
     by_unit = [Groups() for _ in units]
-    inside = ((orgs[org_id], org_id, count) for org_id, count in rows if org_id in orgs)
-    for (_path, _code, index), org_id, count in sorted(inside):
-        groups = by_unit[index]
-        groups.org_ids.append(org_id)
-        groups.counts.append(count)
+    for org_id, (_path, _code, index) in orgs.items():  # in path order
+        count = counted.get(org_id)
+        if count:
+            by_unit[index].org_ids.append(org_id)
+            by_unit[index].counts.append(count)
     return by_unit
 
 
