@@ -1,7 +1,198 @@
-"""Permission-matrix rows of the evaluation app (imported at the end of core/testing/matrix.py)."""
+"""Permission-matrix rows of the evaluation app (imported at the end of core/testing/matrix.py).
 
-from dangjian.core.testing.matrix import Endpoint, Listing, statuses  # noqa: F401
+Each town committee (A镇党委 in scope, B镇党委 outside) has, made on first use, a published rubric and a
+published assessment of its branches (A1 and A2, or B1), and A1's (B1's) unit an appeal. Assessments are
+read through the committee (a 支部管理员 of A1 gets 404 there) and decided by it; an assessed unit reads its
+own score sheet and files its appeals. Writes through the pages answer 302 (a refusal is a message).
+"""
+
+from decimal import Decimal
+
+from dangjian.core.testing.matrix import (  # noqa: F401
+    EDITORS,
+    TREE_MANAGERS,
+    VIEWERS,
+    Endpoint,
+    Listing,
+    World,
+    by_role,
+    statuses,
+)
 
 NOT_SCOPED = frozenset({"evaluation-api:api-root"})
-ENDPOINTS: list = []
-LISTINGS: list = []
+NAME = "矩阵五好党支部考核"
+PARENT = {"a1": "town_a", "a2": "town_a", "b1": "town_b"}
+BRANCHES = {"town_a": ("a1", "a2"), "town_b": ("b1",)}
+
+
+def matrix_assessment(world: World, key: str):
+    """The published assessment of the town committee `key` (or of the town above the branch `key`)."""
+    from dangjian.evaluation import services
+    from dangjian.evaluation.models import Assessment, AssessmentUnit
+
+    town = PARENT.get(key, key)
+    found = Assessment.objects.filter(organization=world[town], name=NAME).first()
+    if found is not None:
+        return found
+    rubric = services.do_create_rubric(world[town], "矩阵细则", acting_user=None)
+    version = rubric.latest_version()
+    section = services.do_add_section(version, "支部班子好", acting_user=None)
+    item = services.do_add_item(section, acting_user=None, text="班子团结", points=Decimal("10"))
+    services.do_set_bands(version, [("合格", 0)], acting_user=None)
+    services.do_publish_version(version, acting_user=None)
+    assessment = services.do_create_assessment(
+        version, name=NAME, year=2025, organizations=[world[k] for k in BRANCHES[town]], acting_user=None
+    )
+    services.do_start_scoring(assessment, acting_user=None)
+    for unit in AssessmentUnit.objects.filter(assessment=assessment):
+        services.do_score_item(unit, item, points=8, acting_user=None)
+    return services.do_finalize(assessment, acting_user=None)
+
+
+def matrix_unit(world: World, key: str):
+    return matrix_assessment(world, key).units.get(organization=world[key])
+
+
+def matrix_appeal(world: World, key: str):
+    from dangjian.evaluation import services
+
+    unit = matrix_unit(world, key)
+    return unit.appeals.first() or services.do_file_appeal(
+        unit, unit.assessment.version.items().get(), "矩阵申诉", acting_user=None
+    )
+
+
+def _item(world: World, key: str) -> int:
+    return matrix_assessment(world, key).version.items().get().pk
+
+
+COMMITTEE_VIEW = statuses(404, s200=("county_admin", "town_a_admin", "inspector_a", "sysadmin"))
+UNIT_VIEW = statuses(404, s200=VIEWERS)
+ASSESSMENT = {
+    "target": "town_a",
+    "outside": "town_b",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": matrix_assessment(w, k).pk},
+}
+RUBRIC = {
+    "target": "town_a",
+    "outside": "town_b",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": matrix_assessment(w, k).version.rubric_id},
+}
+UNIT = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": matrix_unit(w, k).pk},
+}
+APPEAL = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": matrix_appeal(w, k).pk},
+}
+DECIDE = {
+    "target": "a1",
+    "outside": "b1",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": matrix_assessment(w, k).pk, "appeal_pk": matrix_appeal(w, k).pk},
+}
+# A change grant that does not reach the town committee (A1's administrator) finds nothing there.
+COMMITTEE_WRITE = statuses(403, s302=TREE_MANAGERS, s404=("branch_a1_admin",))
+
+ENDPOINTS: list = [
+    Endpoint("evaluation:assessment_list", statuses(200)),
+    Endpoint("evaluation:assessment_detail", COMMITTEE_VIEW, **ASSESSMENT),
+    Endpoint("evaluation:assessment_export", COMMITTEE_VIEW, **ASSESSMENT),
+    Endpoint("evaluation:rubric_detail", COMMITTEE_VIEW, **RUBRIC),
+    Endpoint("evaluation:unit_sheet", UNIT_VIEW, **UNIT),
+    Endpoint(
+        "evaluation:appeal_add",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=lambda w, k: {"item": _item(w, k), "reason": "矩阵申诉"},
+        **UNIT,
+    ),
+    Endpoint(
+        "evaluation:appeal_decide",
+        COMMITTEE_WRITE,
+        method="post",
+        payload=lambda w, k: {"decision": "upheld"},
+        **DECIDE,
+    ),
+    # API
+    Endpoint("evaluation-api:rubric-list", statuses(200), api=True),
+    Endpoint("evaluation-api:rubric-detail", COMMITTEE_VIEW, api=True, **RUBRIC),
+    Endpoint("evaluation-api:assessment-list", statuses(200), api=True),
+    Endpoint("evaluation-api:assessment-detail", COMMITTEE_VIEW, api=True, **ASSESSMENT),
+    Endpoint("evaluation-api:assessment-units", COMMITTEE_VIEW, api=True, **ASSESSMENT),
+    Endpoint("evaluation-api:unit-list", statuses(200), api=True),
+    Endpoint("evaluation-api:unit-detail", UNIT_VIEW, api=True, **UNIT),
+    Endpoint("evaluation-api:score-list", statuses(200), api=True),
+    # Published already: the named unit is found, the service refuses (400).
+    Endpoint(
+        "evaluation-api:score-list",
+        statuses(403, s400=EDITORS),
+        api=True,
+        method="post",
+        url_kwarg="",
+        target="a1",
+        outside="b1",
+        payload=lambda w, k: {"unit": matrix_unit(w, k).pk, "item": _item(w, k), "points": "5"},
+    ),
+    Endpoint("evaluation-api:appeal-list", statuses(200), api=True),
+    Endpoint(
+        "evaluation-api:appeal-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        url_kwarg="",
+        target="a1",
+        outside="b1",
+        payload=lambda w, k: {"unit": matrix_unit(w, k).pk, "item": _item(w, k), "reason": "矩阵申诉"},
+    ),
+    Endpoint("evaluation-api:appeal-detail", UNIT_VIEW, api=True, **APPEAL),
+    Endpoint(
+        "evaluation-api:appeal-decide",
+        statuses(403, s200=TREE_MANAGERS, s404=("branch_a1_admin",)),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"decision": "upheld"},
+        **APPEAL,
+    ),
+]
+
+
+def assessments_everywhere(world: World) -> None:
+    for key in ("town_a", "town_b"):
+        matrix_assessment(world, key)
+
+
+def _unit_orgs(response):
+    return [row["organization"] for row in response.json()["results"]]
+
+
+def _page_committees(response):
+    return [assessment.organization_id for assessment in response.context["page_obj"]]
+
+
+UNIT_SETS = by_role(
+    county_admin=("a1", "a2", "b1"),
+    town_a_admin=("a1", "a2"),
+    branch_a1_admin=("a1",),
+    inspector_a=("a1", "a2"),
+    sysadmin=("a1", "a2", "b1"),
+)
+# A branch's administrator finds the assessment of its unit in the list (through its own unit's row).
+ASSESSMENT_SETS = by_role(
+    county_admin=("town_a", "town_b"),
+    town_a_admin=("town_a",),
+    branch_a1_admin=("town_a",),
+    inspector_a=("town_a",),
+    sysadmin=("town_a", "town_b"),
+)
+LISTINGS: list = [
+    Listing("evaluation-api:unit-list", _unit_orgs, UNIT_SETS, setup=assessments_everywhere),
+    Listing("evaluation:assessment_list", _page_committees, ASSESSMENT_SETS, setup=assessments_everywhere),
+]
