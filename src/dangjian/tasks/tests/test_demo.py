@@ -20,7 +20,7 @@ def test_demo_key_list_escalation_and_follow_up():
     key_list = KeyTaskList.objects.get()
     today = timezone.localdate()
     matrix = build(key_list, today)
-    assert len(matrix.tasks) == 5 and matrix.totals["total"] > 5 * 40 and matrix.has_next is False
+    assert len(matrix.tasks) == 5 and matrix.totals["total"] > 5 * 40
     assert matrix.totals["overdue"] > 0
     assert {pk: c["overdue"] for pk, c in matrix.columns.items()} == naive_overdue_counts(key_list, today)
     statuses = set(Assignment.objects.filter(task__key_task_list=key_list).values_list("status", flat=True))
