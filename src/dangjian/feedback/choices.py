@@ -30,5 +30,5 @@ class FeedbackStatus(models.TextChoices):
 
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", "满意"
-    BASICALLY = "basically", "基本满意"
-    DISSATISFIED = "dissatisfied", "不满意"
+    BASIC = "basic", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"

@@ -29,8 +29,8 @@ AGGREGATES = {
     "answered_late": Count("pk", filter=Q(answered_on__isnull=False, answered_on__gt=F("due_on"))),
     "closed": Count("pk", filter=Q(closed_on__isnull=False)),
     "satisfied": Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
-    "basically": Count("pk", filter=Q(satisfaction=Satisfaction.BASICALLY)),
-    "dissatisfied": Count("pk", filter=Q(satisfaction=Satisfaction.DISSATISFIED)),
+    "basic": Count("pk", filter=Q(satisfaction=Satisfaction.BASIC)),
+    "unsatisfied": Count("pk", filter=Q(satisfaction=Satisfaction.UNSATISFIED)),
 }
 
 
@@ -50,12 +50,12 @@ class Counts:
     overdue: int = 0
     closed: int = 0
     satisfied: int = 0
-    basically: int = 0
-    dissatisfied: int = 0
+    basic: int = 0
+    unsatisfied: int = 0
 
     @property
     def rated(self) -> int:
-        return self.satisfied + self.basically + self.dissatisfied
+        return self.satisfied + self.basic + self.unsatisfied
 
     @property
     def in_time_rate(self) -> Decimal | None:
@@ -64,7 +64,7 @@ class Counts:
     @property
     def satisfaction_rate(self) -> Decimal | None:
         """满意+基本满意 share of the ratings."""
-        return _rate(self.satisfied + self.basically, self.rated)
+        return _rate(self.satisfied + self.basic, self.rated)
 
     @property
     def strict_satisfaction_rate(self) -> Decimal | None:

@@ -30,8 +30,8 @@ def _row(counts) -> list:
         counts.closed,
         counts.in_time_rate,
         counts.satisfied,
-        counts.basically,
-        counts.dissatisfied,
+        counts.basic,
+        counts.unsatisfied,
         counts.satisfaction_rate,
         counts.strict_satisfaction_rate,
     ]

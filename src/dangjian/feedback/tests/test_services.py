@@ -138,11 +138,11 @@ def test_reply_close_and_rating_by_code_or_login(world):
     )
     with pytest.raises(PermissionDenied):
         services.do_rate_reply(feedback, acting_user=None, satisfaction="satisfied", code="WRONGCODE123")
-    services.do_rate_reply(feedback, acting_user=None, satisfaction="basically", code=code)
+    services.do_rate_reply(feedback, acting_user=None, satisfaction="basic", code=code)
     services.do_close_feedback(feedback, acting_user=world["branch_a1_admin"], note="已修复并回访")
     feedback.refresh_from_db()
     assert feedback.status == FeedbackStatus.CLOSED and feedback.answered_on == date(2025, 3, 20)
-    assert feedback.satisfaction == "basically"
+    assert feedback.satisfaction == "basic"
     with pytest.raises(ValidationError, match="已办结"):
         services.do_reply_feedback(feedback, acting_user=world["branch_a1_admin"], text="补充")
 
@@ -150,5 +150,5 @@ def test_reply_close_and_rating_by_code_or_login(world):
     services.do_reply_feedback(own, acting_user=world["town_a_admin"], text="收到")
     with pytest.raises(PermissionDenied):
         services.do_rate_reply(own, acting_user=world["town_a_admin"], satisfaction="satisfied")
-    services.do_rate_reply(own, acting_user=world["member_a1"], satisfaction="dissatisfied")
-    assert Feedback.objects.get(pk=own.pk).satisfaction == "dissatisfied"
+    services.do_rate_reply(own, acting_user=world["member_a1"], satisfaction="unsatisfied")
+    assert Feedback.objects.get(pk=own.pk).satisfaction == "unsatisfied"

@@ -31,8 +31,8 @@ def make_year(world):
     reply(a[1], acting_user=None, text="已办", answered_on=date(2025, 10, 24))
     reply(b, acting_user=None, text="已办", answered_on=date(2025, 10, 9))
     services.do_rate_reply(a[0], acting_user=None, satisfaction="satisfied")
-    services.do_rate_reply(a[1], acting_user=None, satisfaction="dissatisfied")
-    services.do_rate_reply(b, acting_user=world["nobody"], satisfaction="basically")
+    services.do_rate_reply(a[1], acting_user=None, satisfaction="unsatisfied")
+    services.do_rate_reply(b, acting_user=world["nobody"], satisfaction="basic")
     return a, late_year, b
 
 
@@ -42,7 +42,7 @@ def test_in_time_overdue_and_satisfaction(world):
     assert (town_a.received, town_a.answered, town_a.answered_in_time, town_a.answered_late) == (4, 2, 1, 1)
     assert town_a.overdue == 1  # the December item is not due yet on 2025-12-31
     assert town_a.in_time_rate == Decimal("33.3")  # 1 ÷ (2 answered + 1 overdue)
-    assert (town_a.satisfied, town_a.dissatisfied, town_a.rated) == (1, 1, 2)
+    assert (town_a.satisfied, town_a.unsatisfied, town_a.rated) == (1, 1, 2)
     assert town_a.satisfaction_rate == Decimal("50.0") and town_a.strict_satisfaction_rate == Decimal("50.0")
     county = feedback_stats(world["root"], *YEAR, today=TODAY)
     assert county.total.received == 5 and county.total.satisfaction_rate == Decimal("66.7")

@@ -101,8 +101,8 @@ def test_observer_submits_in_the_app_and_rates_the_answer(world, client_as):
     feedback = Feedback.objects.get(observer=observer)
     services.do_reply_feedback(feedback, acting_user=world["branch_a1_admin"], text="已整改。")
     assert "已整改" in client.get(reverse("feedback:mine")).content.decode()
-    client.post(reverse("feedback:feedback_rate", args=[feedback.pk]), {"satisfaction": "basically"})
-    assert Feedback.objects.get(pk=feedback.pk).satisfaction == "basically"
+    client.post(reverse("feedback:feedback_rate", args=[feedback.pk]), {"satisfaction": "basic"})
+    assert Feedback.objects.get(pk=feedback.pk).satisfaction == "basic"
     # Someone else cannot rate it.
     other = client_as("member_a1").post(
         reverse("feedback:feedback_rate", args=[feedback.pk]), {"satisfaction": "x"}
