@@ -71,21 +71,20 @@ class InAppFeedbackForm(forms.Form):
 
     def __init__(self, *args, observers, member, **kwargs):
         super().__init__(*args, **kwargs)
-        sources, paths = [], set()
+        sources, exact, subtrees = [], set(), set()
         for observer in observers:
             sources.append((f"observer:{observer.pk}", f"组织工作观察员（{observer.organization.name}聘任）"))
-            for org in observer.observed.all():
-                paths.add(org.path)
+            exact.add(observer.organization.path)  # the appointing committee, which routes it
+            subtrees.update(org.path for org in observer.observed.all())
         if member is not None:
             sources.append(("member", "党员"))
-        self.fields["source"].choices = sources
-        # Observed organizations and their direct children; the member's own organization and those above.
-        query = Organization.objects.none()
-        for path in paths:
-            query |= Organization.objects.filter(subtree_q(path), depth__lte=len(path) // STEPLEN + 1)
-        if member is not None:
             own = member.organization.path
-            query |= Organization.objects.filter(path__in=[*ancestor_paths(own), own])
+            exact.update([*ancestor_paths(own), own])  # the member's organization and those above
+        self.fields["source"].choices = sources
+        # Observed organizations with their direct children (the service accepts any of the subtree).
+        query = Organization.objects.filter(path__in=exact)
+        for path in subtrees:
+            query |= Organization.objects.filter(subtree_q(path), depth__lte=len(path) // STEPLEN + 1)
         self.fields["organization"].queryset = Organization.objects.filter(
             pk__in=query.values("pk")
         ).order_by("path")

@@ -2,9 +2,10 @@
 
 Who may do what:
 - a committee (a change grant over the organization) appoints observers and ends their terms;
-- an observer (their login user) submits feedback while the term runs, about the organizations they
-  observe or below them; a member submits about their own organization or one above it; anyone submits
-  through a public code (`FeedbackLink`), anonymously: no user, no IP is stored, not even in the audit row;
+- an observer (their login user) submits feedback while the term runs, to the appointing committee (which
+  routes it) or to the organizations they observe or below them; a member submits to their own
+  organization or one above it; anyone submits through a public code (`FeedbackLink`), anonymously: no
+  user and no IP is stored, not even in the audit row;
 - routing needs a change grant over the current and the new responsible organization (so a town routes
   within the town, the county between towns); replying and closing need one over the responsible one;
 - the submitter rates the answer: by login, or with the follow-up code shown once at submission.
@@ -140,8 +141,10 @@ def _check_submitter(acting_user, channel, organization, observer, today):
             raise PermissionDenied("只有观察员本人可以以观察员身份提交。")
         if not observer.serving_on(today):
             raise ValidationError("观察员不在任期内，不能提交意见建议。")
-        if not observer.observes(organization):
-            raise ValidationError({"organization": "只能对所观察的党组织（含其下级）提出意见建议。"})
+        if organization.pk != observer.organization_id and not observer.observes(organization):
+            raise ValidationError(
+                {"organization": "观察员只能向聘任党组织或所观察的党组织（含其下级）提出意见建议。"}
+            )
     elif channel == FeedbackChannel.MEMBER:
         member = getattr(acting_user, "member", None) if acting_user is not None else None
         if acting_user is not None and (

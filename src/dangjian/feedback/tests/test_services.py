@@ -22,6 +22,8 @@ def test_an_observer_submits_while_the_term_runs_about_the_organizations_observe
     assert feedback.status == FeedbackStatus.PENDING and feedback.organization == world["a1"]
     with pytest.raises(ValidationError, match="所观察的党组织"):
         submit(world, "b1", channel="observer", observer=observer, acting_user=world["nobody"])
+    to_committee = submit(world, "root", channel="observer", observer=observer, acting_user=world["nobody"])
+    assert to_committee.organization == world["root"]  # the appointing committee routes it
     with pytest.raises(ValidationError, match="不在任期内"):
         submit(
             world,
