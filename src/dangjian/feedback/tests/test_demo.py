@@ -1,6 +1,7 @@
 """The demo seeding of observers and feedback (seeding/feedback.py), on the test world as the demo's
 landmarks: every state, an overdue item, two anonymous ones, a rating by follow-up code, one ended term."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -31,13 +32,7 @@ def test_demo_observers_and_feedback_in_every_state(world):
     assert Feedback.objects.filter(channel="member", submitted_by__username="dangyuan").count() == 1
     routed = Feedback.objects.get(subject="村干部培训内容偏理论")
     assert routed.organization == world["a1"] and routed.routes.count() == 2
-    totals = feedback_stats(
-        world["root"],
-        today.replace(month=1, day=1)
-        if today.month > 4
-        else today.replace(year=today.year - 1, month=1, day=1),
-        today,
-    ).total
+    totals = feedback_stats(world["root"], today - timedelta(days=120), today).total
     assert totals.overdue == 1 and totals.answered_late == 1
     assert (totals.satisfied, totals.basic, totals.unsatisfied) == (2, 1, 1)
     assert Feedback.objects.filter(channel="public", satisfaction="unsatisfied").exists()
