@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.core.registry import register_organization_warning
 from dangjian.targets.sources import register_source, year_bounds
 
 from .choices import FeedbackCategory, FeedbackChannel, Satisfaction
@@ -159,3 +160,13 @@ def satisfaction_rate(organization, year: int):
 @register_source("feedback.overdue", "逾期未答复意见建议件数", "件", link=_link)
 def overdue(organization, year: int):
     return _year_counts(organization, year).overdue
+
+
+# --- a soft rule on the organization's page (core.registry.organization_warnings) --------------------
+
+
+@register_organization_warning
+def overdue_feedback(organization) -> list[str]:
+    """ "意见建议N条逾期未答复" for the organization itself (one query)."""
+    count = Feedback.objects.filter(organization=organization).overdue_on(timezone.localdate()).count()
+    return [f"意见建议{count}条已超过答复期限仍未答复。"] if count else []

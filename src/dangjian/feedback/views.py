@@ -178,7 +178,13 @@ class FeedbackDetailView(ScopedViewMixin, View):
     def get(self, request, pk):
         feedback = self.target
         scope = get_scope(request.user)
-        return render(
+        can_view_pi = scope.covers(feedback.organization.path, "view_pi")
+        show_contact = bool(feedback.contact) and can_view_pi and request.GET.get("contact") == "1"
+        if show_contact:
+            from dangjian.audit import services as audit
+
+            audit.record("view_pi", feedback, acting_user=request.user, message="查看提交人联系方式")
+        response = render(
             request,
             "feedback/feedback_detail.html",
             {
@@ -190,8 +196,11 @@ class FeedbackDetailView(ScopedViewMixin, View):
                 "route_form": RouteForm(user=request.user),
                 "reply_form": ReplyForm(initial={"answered_on": timezone.localdate()}),
                 "close_form": CloseForm(initial={"closed_on": timezone.localdate()}),
+                "can_view_pi": can_view_pi,
+                "show_contact": show_contact,
             },
         )
+        return no_store(response) if show_contact else response
 
 
 class FeedbackActionView(ScopedViewMixin, View):

@@ -71,3 +71,12 @@ def test_registered_as_computed_sources(world):
     assert SOURCES["feedback.received"].value(world["town_a"], 2025) == Decimal("4.00")
     assert SOURCES["feedback.answered_in_time_rate"].value(world["root"], 2025) is not None
     assert SOURCES["feedback.satisfaction_rate"].value(world["b1"], 2025) == Decimal("100.00")
+
+
+def test_the_organization_page_warns_of_overdue_feedback(world):
+    from dangjian.core.registry import organization_warnings
+
+    make_year(world)
+    warnings = [message for check in organization_warnings for message in check(world["a1"])]
+    assert "意见建议2条已超过答复期限仍未答复。" in warnings  # as of the real today
+    assert not [m for check in organization_warnings for m in check(world["b1"]) if "意见建议" in m]

@@ -215,3 +215,21 @@ def test_stats_page_and_export(world, client_as):
     export = client.get(url.replace("/stats/", "/stats/export/"))
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client_as("inspector_a").get(url.replace("/stats/", "/stats/export/")).status_code == 403
+
+
+def test_the_full_contact_is_shown_on_request_to_a_pi_holder_and_audited(world, client_as):
+    feedback, _code = services.do_submit_feedback(
+        acting_user=None,
+        channel="public",
+        organization=world["a1"],
+        category="other",
+        subject="路灯",
+        content="村口路灯坏了",
+        contact="13800001111",
+    )
+    url = feedback.get_absolute_url()
+    assert "13800001111" not in client_as("inspector_a").get(url + "?contact=1").content.decode()
+    client = client_as("branch_a1_admin")
+    assert "138****1111" in client.get(url).content.decode()
+    assert "13800001111" in client.get(url + "?contact=1").content.decode()
+    assert AuditEvent.objects.filter(action="view_pi", object_type="feedback.feedback").count() == 1
