@@ -117,15 +117,21 @@ def computed_rows(assessment, items, units) -> list:
     return rows
 
 
-def results(assessment, units=None, items=None) -> dict[int, UnitResult]:
-    """{unit id: UnitResult} from the stored scores, in one query for all units."""
+def results(assessment, units=None, items=None, computed=None) -> dict[int, UnitResult]:
+    """{unit id: UnitResult} from the stored scores, in one query for all units; `computed` (unsaved
+    rows from `computed_rows`) replaces the stored computed scores."""
     from .models import ItemScore
 
-    units = list(units if units is not None else assessment.units.all())
+    subset = units is not None
+    units = list(units if subset else assessment.units.all())
     items = list(items if items is not None else assessment.version.items())
     rows = defaultdict(list)
     scores = ItemScore.objects.filter(unit__assessment=assessment).exclude(source=ScoreSource.SELF)
-    for row in scores.only("unit_id", "item_id", "source", "points"):
+    if subset and len(units) < 1000:
+        scores = scores.filter(unit__in=[unit.pk for unit in units])
+    if computed is not None:
+        scores = scores.exclude(source=ScoreSource.COMPUTED)
+    for row in [*scores.only("unit_id", "item_id", "source", "points"), *(computed or [])]:
         rows[(row.unit_id, row.item_id)].append(row)
     found = {}
     for unit in units:
@@ -144,6 +150,17 @@ def results(assessment, units=None, items=None) -> dict[int, UnitResult]:
         result.total = q(result.total)
         found[unit.pk] = result
     return found
+
+
+def score(assessment, units=None) -> dict[int, UnitResult]:
+    """Score a whole assessment (all units × all items) afresh: computed items from the records (one
+    source call each), the rest from the stored scores (one query); nothing is written."""
+    units = list(units if units is not None else assessment.units.select_related("organization"))
+    items = list(assessment.version.items())
+    fresh = computed_rows(
+        assessment, [item for item in items if item.method == ScoringMethod.COMPUTED], units
+    )
+    return results(assessment, units, items, computed=fresh)
 
 
 def ranks(totals: dict[int, Decimal]) -> dict[int, int]:
