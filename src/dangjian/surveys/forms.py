@@ -58,8 +58,23 @@ class QuestionForm(forms.ModelForm):
         fields = ["kind", "text", "required"]
 
 
+QR_MAX = 500
+
+
 class TokenForm(forms.Form):
     count = forms.IntegerField(label="生成数量", min_value=1, max_value=50_000, initial=100)
+    output = forms.ChoiceField(
+        label="输出方式",
+        choices=[("xlsx", "链接清单（Excel）"), ("qr", "二维码打印页（至多500个）")],
+        initial="xlsx",
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("output") == "qr" and (data.get("count") or 0) > QR_MAX:
+            raise forms.ValidationError(f"二维码打印页一次至多生成{QR_MAX}个。")
+        return data
 
 
 class RoundForm(forms.Form):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -184,7 +185,7 @@ class TokenIssueView(ScopedViewMixin, View):
     def post(self, request, pk):
         form = TokenForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "生成数量应在1到50000之间。")
+            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
             return redirect(self.target)
         try:
             tokens = services.do_issue_tokens(
@@ -193,10 +194,18 @@ class TokenIssueView(ScopedViewMixin, View):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
             return redirect(self.target)
+        links = [request.build_absolute_uri(reverse("surveys:public_form", args=[token])) for token in tokens]
+        if form.cleaned_data["output"] == "qr":
+            import segno
+
+            codes = [(link, segno.make(link, error="m").svg_inline(scale=3)) for link in links]
+            response = render(request, "surveys/token_sheet.html", {"survey": self.target, "codes": codes})
+            response["Cache-Control"] = "no-store"
+            return response
         workbook = xlsx.new_workbook()
         sheet = xlsx.add_sheet(workbook, "匿名链接", ["序号", "链接"], {"链接": 80})
-        for index, token in enumerate(tokens, 1):
-            xlsx.append_row(sheet, [index, request.build_absolute_uri(f"/surveys/s/{token}/")])
+        for index, link in enumerate(links, 1):
+            xlsx.append_row(sheet, [index, link])
         return xlsx.xlsx_response(xlsx.to_bytes(workbook), f"{self.target.title}-匿名链接.xlsx")
 
 
@@ -314,9 +323,14 @@ class RoundListView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         rounds = self.get_queryset().select_related("organization", "survey")
-        decisions = ReviewDecision.objects.visible_to(self.request.user)
+        years = sorted(set(rounds.values_list("year", flat=True)), reverse=True)
+        chosen = self.request.GET.get("year", "")
+        year = int(chosen) if chosen.isdigit() else (years[0] if years else None)
+        decisions = ReviewDecision.objects.visible_to(self.request.user).filter(round__year=year)
         return super().get_context_data(
             rounds=rounds,
+            years=years,
+            year=year,
             totals=results.grade_counts(decisions.filter(round__in=rounds)),
             may_change=get_scope(self.request.user).allows("change"),
             own=ReviewDecision.objects.filter(member__user=self.request.user).select_related(

@@ -169,7 +169,7 @@ def test_owner_builds_publishes_and_downloads_links(world, client_as):
     )
     assert client.post(add, {"kind": "single", "text": "只一个", "options_text": "窗口"}).status_code == 200
     assert client.post(reverse("surveys:survey_open", args=[survey.pk])).status_code == 302
-    download = client.post(reverse("surveys:token_issue", args=[survey.pk]), {"count": 3})
+    download = client.post(reverse("surveys:token_issue", args=[survey.pk]), {"count": 3, "output": "xlsx"})
     assert download.status_code == 200 and download.content[:2] == b"PK"
     assert SurveyToken.objects.filter(survey=survey).count() == 3
 
@@ -207,3 +207,13 @@ def test_review_round_pages(world, client_as):
         ("不合格", 0),
     ]
     assert client_as("town_a_admin").get(reverse("surveys:round_detail", args=[review.pk])).status_code == 200
+
+
+def test_links_as_a_printable_qr_sheet(world, client_as):
+    survey = make_survey(world["a1"])
+    client = client_as("branch_a1_admin")
+    sheet = client.post(reverse("surveys:token_issue", args=[survey.pk]), {"count": 2, "output": "qr"})
+    assert sheet.status_code == 200 and sheet.content.decode().count("<svg") == 2
+    too_many = client.post(reverse("surveys:token_issue", args=[survey.pk]), {"count": 501, "output": "qr"})
+    assert too_many.status_code == 302
+    assert SurveyToken.objects.filter(survey=survey).count() == 2
