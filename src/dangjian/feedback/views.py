@@ -168,7 +168,9 @@ class FeedbackListView(ScopedViewMixin, TemplateView):
         page = Paginator(rows.order_by("-submitted_on", "-id"), PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
-        return super().get_context_data(page=page, form=form, today=today, **kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(page=page, form=form, today=today, query=query.urlencode(), **kwargs)
 
 
 class FeedbackDetailView(ScopedViewMixin, View):
