@@ -132,6 +132,20 @@ def do_create_feedback_link(*, acting_user, organization, title: str = "") -> Fe
     return link
 
 
+@transaction.atomic
+def do_deactivate_feedback_link(link: FeedbackLink, *, acting_user) -> FeedbackLink:
+    """停用 a public code (a poster taken down, a code misused); the items it brought stay."""
+    require(acting_user, link.organization)
+    link = FeedbackLink.objects.select_for_update().get(pk=link.pk)
+    if not link.active:
+        raise ValidationError("该公开码已停用。")
+    before = audit.snapshot(link)
+    link.active = False
+    link.save()
+    audit.record_update(link, before, acting_user=acting_user, message="停用公开码")
+    return link
+
+
 # --- submission -----------------------------------------------------------------------------------
 
 

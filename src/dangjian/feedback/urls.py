@@ -20,6 +20,7 @@ urlpatterns = [
     path("observers/<int:pk>/end/", views.ObserverEndView.as_view(), name="observer_end"),
     path("links/", views.LinkListView.as_view(), name="link_list"),
     path("links/add/", views.LinkAddView.as_view(), name="link_add"),
+    path("links/<int:pk>/deactivate/", views.LinkDeactivateView.as_view(), name="link_deactivate"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("stats/export/", views.StatsExportView.as_view(), name="stats_export"),
     # No login: the poster's code, and the submitter's follow-up code (POSTed, never in the URL).

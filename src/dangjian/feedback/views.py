@@ -124,7 +124,24 @@ class LinkListView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         links = self.get_queryset().select_related("organization")
-        return super().get_context_data(links=links, **kwargs)
+        changeable = set(
+            FeedbackLink.objects.visible_to(self.request.user, "change").values_list("pk", flat=True)
+        )
+        return super().get_context_data(links=links, changeable=changeable, **kwargs)
+
+
+class LinkDeactivateView(ScopedViewMixin, View):
+    model = FeedbackLink
+    scope_action = "change"
+    target_kwarg = "pk"
+
+    def post(self, request, pk):
+        try:
+            services.do_deactivate_feedback_link(self.target, acting_user=request.user)
+            messages.success(request, "已停用该公开码。")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        return redirect("feedback:link_list")
 
 
 class LinkAddView(ScopedViewMixin, ServiceFormMixin, FormView):

@@ -61,6 +61,14 @@ def feedback_of(world: World, key: str):
     )
 
 
+def link_of(world: World, key: str):
+    from dangjian.feedback.models import FeedbackLink
+    from dangjian.feedback.services import do_create_feedback_link
+
+    found = FeedbackLink.objects.filter(organization=world[key]).first()
+    return found or do_create_feedback_link(acting_user=None, organization=world[key])
+
+
 def feedback_everywhere(world: World) -> None:
     for key in ("a1", "b1"):
         feedback_of(world, key)
@@ -150,6 +158,15 @@ ENDPOINTS = [
         WRITE_302,
         payload=lambda w, k: {"organization": w[k].pk, "title": "公开栏"},
         **CREATE,
+    ),
+    Endpoint(
+        "feedback:link_deactivate",
+        WRITE_302,
+        method="post",
+        target="a1",
+        outside="b1",
+        url_kwarg="",
+        more_kwargs=lambda w, k: {"pk": link_of(w, k).pk},
     ),
     Endpoint("feedback:stats", STATS),
     Endpoint("feedback:stats_export", EXPORT),

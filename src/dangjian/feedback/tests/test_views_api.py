@@ -233,3 +233,11 @@ def test_the_full_contact_is_shown_on_request_to_a_pi_holder_and_audited(world, 
     assert "138****1111" in client.get(url).content.decode()
     assert "13800001111" in client.get(url + "?contact=1").content.decode()
     assert AuditEvent.objects.filter(action="view_pi", object_type="feedback.feedback").count() == 1
+
+
+def test_a_deactivated_code_takes_no_more_submissions(world, link, client_as):
+    client = client_as("town_a_admin")
+    assert "停用</button>" in client.get(reverse("feedback:link_list")).content.decode()
+    client.post(reverse("feedback:link_deactivate", args=[link.pk]))
+    assert Client().get(link.get_absolute_url()).status_code == 404
+    assert post_public(Client(), link).status_code == 404
