@@ -160,8 +160,9 @@ def naive_score(assessment, units) -> dict:
                     item, SOURCES[item.source_key].value(organization, assessment.year)
                 )
             else:
-                rows = list(ItemScore.objects.filter(unit=unit, item=item).exclude(source=ScoreSource.SELF))
-                points, _ = scoring.final_points(item, rows, assessment.conflict_threshold)
+                rows = ItemScore.objects.filter(unit=unit, item=item).exclude(source=ScoreSource.SELF)
+                marks = [(row.source, row.points) for row in rows]
+                points, _ = scoring.final_points(item, marks, assessment.conflict_threshold)
             total += points or D("0")
         totals[unit.pk] = scoring.q(total)
     return totals

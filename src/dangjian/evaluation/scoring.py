@@ -40,25 +40,33 @@ def deduct(item, occurrences: Decimal) -> Decimal:
     return q(max(item.floor, item.points - item.per_occurrence * occurrences))
 
 
-def final_points(item, rows: list, threshold: Decimal) -> tuple[Decimal | None, bool]:
-    """(final points, in conflict) of one unit's item from its score rows.
+def final_points(item, marks, threshold: Decimal) -> tuple[Decimal | None, bool]:
+    """(final points, in conflict) of one unit's item from its (source, points) marks.
 
     An appeal decision wins, then a reconciled value, then (computed items) the computed points; otherwise
     the average of the assessors, in conflict when they differ by more than `threshold`.
     """
-    by_source = defaultdict(list)
-    for row in rows:
-        by_source[row.source].append(row)
-    for source in (ScoreSource.APPEAL, ScoreSource.RECONCILED):
-        if by_source[source]:
-            return by_source[source][0].points, False
+    appeal = reconciled = computed = None
+    assessed = []
+    for source, points in marks:
+        if source == ScoreSource.ASSESSOR:
+            if points is not None:
+                assessed.append(points)
+        elif source == ScoreSource.APPEAL:
+            appeal = points
+        elif source == ScoreSource.RECONCILED:
+            reconciled = points
+        elif source == ScoreSource.COMPUTED:
+            computed = points
+    if appeal is not None or reconciled is not None:
+        return (appeal if appeal is not None else reconciled), False
     if item.method == ScoringMethod.COMPUTED:
-        computed = by_source[ScoreSource.COMPUTED]
-        return (computed[0].points if computed else None), False
-    marks = [row.points for row in by_source[ScoreSource.ASSESSOR] if row.points is not None]
-    if not marks:
+        return computed, False
+    if not assessed:
         return None, False
-    return q(sum(marks) / len(marks)), max(marks) - min(marks) > threshold
+    if len(assessed) == 1:
+        return assessed[0], False
+    return q(sum(assessed) / len(assessed)), max(assessed) - min(assessed) > threshold
 
 
 @dataclass
@@ -88,28 +96,44 @@ def computed_values(items, units, year: int) -> dict:
     return found
 
 
+def computed_marks(assessment, items, units) -> dict[tuple[int, int], tuple]:
+    """{(unit id, item id): (value, points, record ids)} of every unit × computed item."""
+    values = computed_values(items, units, assessment.year)
+    found = {}
+    for item in items:
+        if item.method != ScoringMethod.COMPUTED:
+            continue
+        by_org = values[item.source_key]
+        for unit in units:
+            value, record_ids = by_org.get(unit.organization_id, (None, []))
+            found[(unit.pk, item.pk)] = (value, points_for(item, value), record_ids)
+    return found
+
+
 def computed_rows(assessment, items, units) -> list:
     """Unsaved COMPUTED ItemScore rows for every unit × computed item, with links to the evidence."""
     from dangjian.targets.sources import SOURCES
 
     from .models import ItemScore
 
-    values = computed_values(items, units, assessment.year)
-    rows = []
+    marks = computed_marks(assessment, items, units)
+    urls, rows = {}, []
     for item in items:
         if item.method != ScoringMethod.COMPUTED:
             continue
         source = SOURCES[item.source_key]
         for unit in units:
-            value, record_ids = values[item.source_key].get(unit.organization_id, (None, []))
+            value, points, record_ids = marks[(unit.pk, item.pk)]
+            if (item.source_key, unit.pk) not in urls:  # some links cost a query: once per source and unit
+                urls[(item.source_key, unit.pk)] = source.url(unit.organization, assessment.year)[:500]
             rows.append(
                 ItemScore(
                     unit=unit,
                     item=item,
                     source=ScoreSource.COMPUTED,
                     value=value,
-                    points=points_for(item, value),
-                    evidence_url=source.url(unit.organization, assessment.year)[:500],
+                    points=points,
+                    evidence_url=urls[(item.source_key, unit.pk)],
                     record_ids=record_ids,
                     comment=f"{source.label}：{'无记录' if value is None else f'{value}{source.unit}'}",
                 )
@@ -118,8 +142,8 @@ def computed_rows(assessment, items, units) -> list:
 
 
 def results(assessment, units=None, items=None, computed=None) -> dict[int, UnitResult]:
-    """{unit id: UnitResult} from the stored scores, in one query for all units; `computed` (unsaved
-    rows from `computed_rows`) replaces the stored computed scores."""
+    """{unit id: UnitResult} from the stored scores, in one query for all units; `computed` (the
+    marks from `computed_marks`) replaces the stored computed scores."""
     from .models import ItemScore
 
     subset = units is not None
@@ -127,12 +151,14 @@ def results(assessment, units=None, items=None, computed=None) -> dict[int, Unit
     items = list(items if items is not None else assessment.version.items())
     rows = defaultdict(list)
     scores = ItemScore.objects.filter(unit__assessment=assessment).exclude(source=ScoreSource.SELF)
-    if subset and len(units) < 1000:
-        scores = scores.filter(unit__in=[unit.pk for unit in units])
+    if subset:
+        scores = scores.filter(unit__in=[unit.pk for unit in units]) if len(units) <= 1000 else scores
     if computed is not None:
         scores = scores.exclude(source=ScoreSource.COMPUTED)
-    for row in [*scores.only("unit_id", "item_id", "source", "points"), *(computed or [])]:
-        rows[(row.unit_id, row.item_id)].append(row)
+    for unit_id, item_id, source, points in scores.values_list("unit_id", "item_id", "source", "points"):
+        rows[(unit_id, item_id)].append((source, points))
+    for (unit_id, item_id), (_, points, _) in (computed or {}).items():
+        rows[(unit_id, item_id)].append((ScoreSource.COMPUTED, points))
     found = {}
     for unit in units:
         result = UnitResult(unit.pk)
@@ -157,7 +183,7 @@ def score(assessment, units=None) -> dict[int, UnitResult]:
     source call each), the rest from the stored scores (one query); nothing is written."""
     units = list(units if units is not None else assessment.units.select_related("organization"))
     items = list(assessment.version.items())
-    fresh = computed_rows(
+    fresh = computed_marks(
         assessment, [item for item in items if item.method == ScoringMethod.COMPUTED], units
     )
     return results(assessment, units, items, computed=fresh)

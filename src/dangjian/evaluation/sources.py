@@ -2,12 +2,14 @@
 
 Registered from here (imported in `apps.ready`), so there is one registry of computed figures. A source
 listed in TRACED also has a form for ANY set of organizations that returns the ids of the records it
-counted, so a unit's score sheet links to each of them (the scoring engine prefers it).
+counted, so a unit's score sheet links to each of them (the scoring engine prefers it). The bench and a
+test check that a traced form gives the registry's values.
 """
 
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils import timezone
@@ -45,16 +47,36 @@ def overdue_records(organizations, year: int) -> dict[int, tuple[Decimal, list[i
     prefix = common_path(organizations)
     if prefix:
         rows = rows.filter(subtree_q(prefix, "organization__path"))
+    return by_subtree(organizations, rows.order_by("pk").values_list("pk", "organization__path"))
+
+
+def by_subtree(organizations, rows) -> dict[int, tuple[Decimal, list[int]]]:
+    """Count (record id, organization path) rows for every organization whose subtree holds the path."""
     by_path = {org.path: org.pk for org in organizations}
     found = defaultdict(list)
-    for pk, path in rows.order_by("pk").values_list("pk", "organization__path"):
-        # The nearest assessed organization at or above the assignment's unit counts it.
-        for end in range(len(path), 0, -STEPLEN):
+    for pk, path in rows:
+        for end in range(STEPLEN, len(path) + 1, STEPLEN):
             owner = by_path.get(path[:end])
             if owner is not None:
                 found[owner].append(pk)
-                break
     return {org.pk: (Decimal(len(found[org.pk])), found[org.pk]) for org in organizations}
+
+
+def theme_day_records(organizations, year: int) -> dict[int, tuple[Decimal, list[int]]]:
+    """The registry's `theme_days` (主题党日 counted in the year, subtree) for any organizations in one
+    query, with the activities' ids."""
+    from dangjian.activities.models import Activity
+    from dangjian.targets.sources import THEME_DAY, year_bounds
+
+    organizations = list(organizations)
+    if not organizations:
+        return {}
+    first, last = year_bounds(year)
+    rows = Activity.objects.counted().filter(activity_type__code=THEME_DAY, held_on__range=(first, last))
+    prefix = common_path(organizations)
+    if prefix:
+        rows = rows.filter(subtree_q(prefix, "organization__path"))
+    return by_subtree(organizations, rows.order_by("pk").values_list("pk", "organization__path"))
 
 
 @register_source(
@@ -73,4 +95,18 @@ def overdue_tasks_many(organizations, year: int) -> dict:
     return {pk: value for pk, (value, _) in overdue_records(organizations, year).items()}
 
 
-TRACED = {OVERDUE_TASKS: overdue_records}
+def admission_records(organizations, year: int) -> dict[int, tuple[Decimal, list[int]]]:
+    """The registry's `admissions` (step-17 approvals of the year, subtree; development statistics) for
+    any organizations in one query, with the approval steps' ids."""
+    from dangjian.development.statistics import admissions
+    from dangjian.targets.sources import year_bounds
+
+    organizations = list(organizations)
+    if not organizations:
+        return {}
+    first, last = year_bounds(year)
+    rows = admissions(SimpleNamespace(path=common_path(organizations)), first, last)
+    return by_subtree(organizations, rows.order_by("pk").values_list("pk", "file__organization__path"))
+
+
+TRACED = {OVERDUE_TASKS: overdue_records, "theme_days": theme_day_records, "admissions": admission_records}

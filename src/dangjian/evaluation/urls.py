@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:pk>/appeals/<int:appeal_pk>/decide/", views.AppealDecideView.as_view(), name="appeal_decide"),
     path("rubrics/<int:pk>/", views.RubricDetailView.as_view(), name="rubric_detail"),
     path("units/<int:pk>/", views.UnitSheetView.as_view(), name="unit_sheet"),
+    path("<int:pk>/reconcile/", views.ReconcileView.as_view(), name="reconcile"),
+    path("units/<int:pk>/score/", views.UnitScoreView.as_view(), name="unit_score"),
     path("units/<int:pk>/appeal/", views.AppealAddView.as_view(), name="appeal_add"),
 ]

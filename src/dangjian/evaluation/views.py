@@ -19,12 +19,19 @@ from dangjian.core import xlsx
 from dangjian.core.views import ScopedViewMixin
 
 from . import scoring, services
-from .choices import AssessmentStatus, RankingVisibility, ScoreSource
+from .choices import AssessmentStatus, RankingVisibility, ScoreSource, ScoringMethod
 from .models import Appeal, Assessment, AssessmentUnit, ItemScore, Rubric, RubricItem
 
 
 def committee_sees(user, assessment) -> bool:
     return get_scope(user).covers(assessment.organization.path, "view")
+
+
+def reason(error) -> str:
+    """A service's refusal as one line (an invalid number: 请填写数字)."""
+    if isinstance(error, ArithmeticError):
+        return "请填写数字。"
+    return "；".join(getattr(error, "messages", None) or [str(error)])
 
 
 def ranking(assessment):
@@ -176,8 +183,8 @@ class AppealAddView(ScopedViewMixin, View):
             services.do_file_appeal(
                 unit, form.cleaned_data["item"], form.cleaned_data["reason"], acting_user=request.user
             )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        except (ValidationError, PermissionDenied, ArithmeticError) as error:
+            messages.error(request, reason(error))
         else:
             messages.success(request, "申诉已提交，等待考核单位处理。")
         return redirect(unit.get_absolute_url())
@@ -200,8 +207,8 @@ class AppealDecideView(ScopedViewMixin, View):
                 note=request.POST.get("note", ""),
                 acting_user=request.user,
             )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        except (ValidationError, PermissionDenied, ArithmeticError) as error:
+            messages.error(request, reason(error))
         else:
             messages.success(request, "申诉已处理。")
         return redirect(self.target.get_absolute_url())
@@ -226,3 +233,76 @@ class RubricDetailView(ScopedViewMixin, TemplateView):
             bands=version.bands.all(),
             **kwargs,
         )
+
+
+class UnitScoreView(ScopedViewMixin, TemplateView):
+    """评分表 of an assessor for one unit: points of each assessed item, occurrences of each deduction
+    item; computed items are shown as computed. The service refuses anyone not named as assessor."""
+
+    model = AssessmentUnit
+    target_kwarg = "pk"
+    template_name = "evaluation/unit_score.html"
+
+    def get_context_data(self, **kwargs):
+        unit = self.target
+        items = list(unit.assessment.version.items().select_related("section"))
+        mine = {}
+        if self.request.user.is_authenticated:
+            rows = ItemScore.objects.filter(unit=unit, assessor=self.request.user)
+            mine = {row.item_id: row for row in rows}
+        return super().get_context_data(
+            unit=unit,
+            assessment=unit.assessment,
+            rows=[(item, mine.get(item.pk)) for item in items],
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        unit = self.target
+        saved, errors = 0, []
+        for item in unit.assessment.version.items():
+            raw = request.POST.get(f"item_{item.pk}", "").strip()
+            if not raw or item.method == ScoringMethod.COMPUTED:
+                continue
+            key = "occurrences" if item.method == ScoringMethod.DEDUCTION else "points"
+            try:
+                services.do_score_item(
+                    unit,
+                    item,
+                    acting_user=request.user,
+                    comment=request.POST.get(f"comment_{item.pk}", ""),
+                    **{key: raw},
+                )
+                saved += 1
+            except (ValidationError, PermissionDenied, ArithmeticError) as error:
+                errors.append(f"第{item.position}项“{item.text[:15]}”：{reason(error)}")
+        for message in errors:
+            messages.error(request, message)
+        if saved:
+            messages.success(request, f"已保存{saved}项评分。")
+        return redirect("evaluation:unit_score", pk=unit.pk)
+
+
+class ReconcileView(ScopedViewMixin, View):
+    """The committee's reconciled points for an item in conflict (POST from the assessment page)."""
+
+    model = Assessment
+    scope_action = "change"
+    target_kwarg = "pk"
+
+    def post(self, request, pk):
+        unit = get_object_or_404(self.target.units.all(), pk=request.POST.get("unit") or 0)
+        item = get_object_or_404(self.target.version.items(), pk=request.POST.get("item") or 0)
+        try:
+            services.do_reconcile(
+                unit,
+                item,
+                request.POST.get("points") or "",
+                acting_user=request.user,
+                comment=request.POST.get("comment", ""),
+            )
+        except (ValidationError, PermissionDenied, ArithmeticError) as error:
+            messages.error(request, reason(error))
+        else:
+            messages.success(request, f"已复核认定{unit.organization.name}“{item.text[:15]}”。")
+        return redirect(self.target.get_absolute_url())

@@ -29,10 +29,10 @@ SECTIONS = {
 COMPUTED = [
     (
         "制度落实好",
-        "组织生活合规率达到90%得满分",
+        "组织生活合规率（达到90%得满分，不足按比例）",
         15,
         "compliance_rate",
-        ComputeRule.THRESHOLD,
+        ComputeRule.PROPORTIONAL,
         D("90"),
         None,
     ),

@@ -121,6 +121,26 @@ ENDPOINTS: list = [
         payload=lambda w, k: {"decision": "upheld"},
         **DECIDE,
     ),
+    Endpoint("evaluation:unit_score", UNIT_VIEW, **UNIT),
+    # Published already: the form comes back with the service's refusal.
+    Endpoint(
+        "evaluation:unit_score",
+        statuses(404, s302=VIEWERS),
+        method="post",
+        payload=lambda w, k: {f"item_{_item(w, k)}": "5"},
+        **UNIT,
+    ),
+    Endpoint(
+        "evaluation:reconcile",
+        COMMITTEE_WRITE,
+        method="post",
+        payload=lambda w, k: {
+            "unit": matrix_assessment(w, k).units.first().pk,
+            "item": _item(w, k),
+            "points": "5",
+        },
+        **ASSESSMENT,
+    ),
     # API
     Endpoint("evaluation-api:rubric-list", statuses(200), api=True),
     Endpoint("evaluation-api:rubric-detail", COMMITTEE_VIEW, api=True, **RUBRIC),

@@ -6,7 +6,7 @@ import pytest
 
 from dangjian.evaluation import scoring
 from dangjian.evaluation.choices import ComputeRule, ScoreSource, ScoringMethod
-from dangjian.evaluation.models import ItemScore, RubricItem
+from dangjian.evaluation.models import RubricItem
 
 D = Decimal
 
@@ -41,13 +41,13 @@ def test_per_occurrence_deduction_stops_at_the_floor(count, points):
 
 def test_assessors_are_averaged_and_a_wide_gap_is_a_conflict():
     rule = item(method=ScoringMethod.ASSESSED)
-    marks = [ItemScore(source=ScoreSource.ASSESSOR, points=D(p)) for p in ("8", "9")]
+    marks = [(ScoreSource.ASSESSOR, D(p)) for p in ("8", "9")]
     assert scoring.final_points(rule, marks, D("2")) == (D("8.50"), False)
-    marks.append(ItemScore(source=ScoreSource.ASSESSOR, points=D("5")))
+    marks.append((ScoreSource.ASSESSOR, D("5")))
     assert scoring.final_points(rule, marks, D("2")) == (D("7.33"), True)
-    marks.append(ItemScore(source=ScoreSource.RECONCILED, points=D("7")))
+    marks.append((ScoreSource.RECONCILED, D("7")))
     assert scoring.final_points(rule, marks, D("2")) == (D("7"), False)
-    marks.append(ItemScore(source=ScoreSource.APPEAL, points=D("9.5")))
+    marks.append((ScoreSource.APPEAL, D("9.5")))
     assert scoring.final_points(rule, marks, D("2")) == (D("9.5"), False)
 
 

@@ -200,3 +200,13 @@ def test_assessors_score_with_deductions(world):
     score_all(assessment, {"A1村党支部": 60}, world["county_admin"], occurrences=2)
     row = ItemScore.objects.get(item__method=ScoringMethod.DEDUCTION)
     assert (row.value, row.points) == (D("2"), D("10"))
+
+
+def test_scoring_afresh_gives_the_published_totals(world):
+    from dangjian.evaluation import scoring
+
+    assessment = finished(world, make_rubric(world), MARKS)
+    found = scoring.score(assessment)
+    assert {pk: result.total for pk, result in found.items()} == dict(
+        assessment.units.values_list("pk", "final_score")
+    )

@@ -146,3 +146,28 @@ def test_api_scoring_and_appeal(world, client_as):
     )
     done = county.post(decide, {"decision": AppealDecision.UPHELD}, content_type="application/json")
     assert done.json()["decision"] == "upheld"
+
+
+def test_assessors_score_through_the_form_and_the_committee_reconciles(world, client_as):
+    assessment = make_assessment(world, make_rubric(world), units=("a1",))
+    services.do_set_assessors(assessment, [world["county_admin"], world["sysadmin"]], acting_user=None)
+    services.do_start_scoring(assessment, acting_user=None)
+    unit = assessment.units.get()
+    assessed, deduction, computed = assessment.version.items()
+    url = reverse("evaluation:unit_score", args=[unit.pk])
+    page = client_as("county_admin").get(url)
+    assert page.status_code == 200 and f"item_{computed.pk}" not in page.content.decode()
+    client_as("county_admin").post(url, {f"item_{assessed.pk}": "50", f"item_{deduction.pk}": "1"})
+    refused = client_as("sysadmin").post(url, {f"item_{assessed.pk}": "abc"}, follow=True)
+    assert "请填写数字" in refused.content.decode()
+    client_as("sysadmin").post(url, {f"item_{assessed.pk}": "58", f"item_{deduction.pk}": "1"})
+    outsider = client_as("town_a_admin").post(url, {f"item_{assessed.pk}": "58"}, follow=True)
+    assert "您不是本次考核的评分人" in outsider.content.decode()
+    detail = client_as("county_admin").get(reverse("evaluation:assessment_detail", args=[assessment.pk]))
+    assert "评分分歧待复核（1处）" in detail.content.decode()
+    reconcile = reverse("evaluation:reconcile", args=[assessment.pk])
+    client_as("county_admin").post(reconcile, {"unit": unit.pk, "item": assessed.pk, "points": "55"})
+    assert services.conflicts(assessment) == []
+    services.do_finalize(assessment, acting_user=None)
+    unit.refresh_from_db()
+    assert unit.final_score == Decimal("90")  # 55 + 15 + 20
