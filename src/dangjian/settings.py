@@ -320,6 +320,8 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "dangjian.inspections.choices.PlanStatus",
         "UnitInspectionStatusEnum": "dangjian.inspections.choices.UnitInspectionStatus",
         "FindingStatusEnum": "dangjian.inspections.choices.FindingStatus",
+        "FeedbackCategoryEnum": "dangjian.feedback.choices.FeedbackCategory",
+        "SatisfactionEnum": "dangjian.core.choices.Satisfaction",
     },
 }
 

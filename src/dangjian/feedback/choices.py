@@ -1,5 +1,7 @@
 from django.db import models
 
+from dangjian.core.choices import Satisfaction  # noqa: F401 - re-exported for the feedback app
+
 
 class ObserverStatus(models.TextChoices):
     SERVING = "serving", "在任"
@@ -26,9 +28,3 @@ class FeedbackStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "办理中"
     ANSWERED = "answered", "已答复"
     CLOSED = "closed", "已办结"
-
-
-class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    BASIC = "basic", "基本满意"
-    UNSATISFIED = "unsatisfied", "不满意"

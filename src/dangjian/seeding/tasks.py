@@ -161,7 +161,7 @@ def _follow_ups(task: Task, today, anchor, last_known, calendar) -> int:
             services.do_record_follow_up(
                 copy,
                 acting_user=None,
-                satisfaction=Satisfaction.DISSATISFIED,
+                satisfaction=Satisfaction.UNSATISFIED,
                 notes="回访发现活动记录不完整，部分党员未参加，需补课并完善记录。",
                 visited_on=visited,
                 reopen=True,

@@ -1,5 +1,7 @@
 from django.db import models
 
+from dangjian.core.choices import Satisfaction  # noqa: F401 - re-exported for the tasks app
+
 
 class TaskKind(models.TextChoices):
     ORDINARY = "ordinary", "交办"
@@ -19,12 +21,6 @@ class EscalationStep(models.TextChoices):
     REMINDER = "reminder", "提醒"
     URGE = "urge", "催办"
     BULLETIN = "bulletin", "通报"
-
-
-class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    FAIRLY = "fairly", "基本满意"
-    DISSATISFIED = "dissatisfied", "不满意"
 
 
 class ReviewDecision(models.TextChoices):

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ..choices import CommitmentKind
@@ -125,6 +126,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
         return []
 
 
+# The evaluation app has its own Score (a rubric item's points): each keeps its own schema name.
+@extend_schema_serializer(component_name="TargetScore")
 class ScoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = Score

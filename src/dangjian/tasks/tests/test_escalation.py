@@ -65,7 +65,7 @@ def test_a_reopen_starts_a_new_round(world, issue):
     services.do_record_follow_up(
         copy,
         acting_user=None,
-        satisfaction="dissatisfied",
+        satisfaction="unsatisfied",
         visited_on=date(2026, 10, 14),
         reopen=True,
         new_deadline=date(2026, 10, 30),

@@ -157,7 +157,7 @@ def test_a_follow_up_may_reopen_with_a_new_deadline(world, issue):
     follow_up = services.do_record_follow_up(
         copy,
         acting_user=world["town_a_admin"],
-        satisfaction="dissatisfied",
+        satisfaction="unsatisfied",
         notes="群众反映问题未解决",
         visited_on=date(2026, 10, 9),
         reopen=True,

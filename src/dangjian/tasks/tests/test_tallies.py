@@ -35,7 +35,7 @@ def test_the_tally_follows_the_services_and_equals_a_recount(world, issue):
     services.do_record_follow_up(
         a2,
         acting_user=None,
-        satisfaction="dissatisfied",
+        satisfaction="unsatisfied",
         visited_on=date(2026, 9, 28),
         reopen=True,
         new_deadline=date(2026, 10, 30),
