@@ -51,6 +51,14 @@ def navigation(request):
     if scope.allows("view") or scope.member_ids:
         # A 党员 sees the targets made out to them personally.
         items.append({"key": "targets", "label": "目标责任", "url": reverse("targets:target_list")})
+    if scope.allows("view"):
+        items.append({"key": "evaluation", "label": "考核评价", "url": reverse("evaluation:assessment_list")})
+    if scope.allows("view") or scope.member_ids:
+        items.append({"key": "surveys", "label": "测评和民主评议", "url": reverse("surveys:survey_list")})
+    if scope.allows("view"):
+        items.append({"key": "feedback", "label": "意见建议", "url": reverse("feedback:feedback_list")})
+    # Observers usually hold no role: their own submissions are reachable by any signed-in user.
+    items.append({"key": "my_feedback", "label": "我的意见建议", "url": reverse("feedback:mine")})
     if scope.allows("manage_users"):
         items.append({"key": "users", "label": "账号管理", "url": reverse("accounts:user_list")})
         items.append({"key": "calendar", "label": "节假日安排", "url": reverse("tasks:schedule_list")})

@@ -20,12 +20,15 @@ from .activities import Life, create_study_quota_rules, create_town_rule, first_
 from .builders import city_counties, county_plan, rng_for
 from .development import seed_development
 from .development_plans import seed_development_plans
+from .evaluation import seed_evaluation
 from .exams import seed_exams
+from .feedback import seed_feedback
 from .inspections import seed_inspections
 from .originality import seed_originality
 from .people import add_years
 from .plan import OrgNode
 from .study import seed_demo_extras, seed_study_county
+from .surveys import seed_surveys
 from .targets import seed_targets
 from .tasks import seed_tasks
 from .users import Login, create_demo_users
@@ -136,6 +139,9 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
         log(seed_tasks(plan, today, result.seed))
         log(seed_targets(plan, today, result.seed))
         log(seed_inspections(plan, today, result.seed))
+        log(seed_surveys(plan, today, result.seed))
+        log(seed_feedback(plan, today, result.seed))
+        log(seed_evaluation(plan, today, result.seed))
         log("供“组织生活合规”演示的缺漏：")
         for line in life.gaps:
             log(f"  · {line}")
