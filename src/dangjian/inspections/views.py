@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from dangjian.accounts.scope import get_scope
 from dangjian.audit import services as audit
 from dangjian.core.views import ScopedViewMixin, ServiceFormMixin
 from dangjian.core.xlsx import xlsx_response
@@ -59,7 +60,9 @@ class PlanListView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plans = self.get_queryset().select_related("organization").order_by("-starts_on", "id")
-        return super().get_context_data(plans=plans, nav="inspections", **kwargs)
+        # Only a committee administrator organizes inspections; inspectors get no 新建 button.
+        may_add = get_scope(self.request.user).allows("change")
+        return super().get_context_data(plans=plans, may_add=may_add, nav="inspections", **kwargs)
 
 
 class PlanAddView(ScopedViewMixin, ServiceFormMixin, FormView):

@@ -61,14 +61,20 @@ class TargetListView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         data = clean_query(self.request.GET)
         data.setdefault("year", str(timezone.localdate().year))
-        rows = self.get_queryset().select_related("organization", "issued_by", "responsible_member", "parent")
+        rows = self.get_queryset().select_related(
+            "organization", "issued_by", "responsible_member", "parent__organization"
+        )
         filterset = TargetFilterSet(data, queryset=rows, request=self.request)
         found = filterset.qs.order_by("organization__path", "responsible_member_id", "id")
         page = Paginator(found, PAGE_SIZE).get_page(self.request.GET.get("page"))
         year = int(data["year"]) if data["year"].isdigit() else timezone.localdate().year
+        # A parent target the reader may not open (an upper level's) is named, not linked.
+        parent_ids = {t.parent_id for t in page.object_list if t.parent_id}
+        readable = set(self.get_queryset().filter(pk__in=parent_ids).values_list("pk", flat=True))
         return super().get_context_data(
             nav="targets",
             page=page,
+            readable_parents=readable,
             filterset=filterset,
             year=year,
             years=range(timezone.localdate().year + 1, timezone.localdate().year - 5, -1),

@@ -197,3 +197,15 @@ def test_decompose_to_a_member_from_the_form(world, client_as):
     )
     assert response.status_code == 302
     assert Target.objects.get(parent=target).responsible_member == world["zhang"]
+
+
+def test_list_names_a_parent_target_the_reader_may_not_open(world, client_as):
+    """The town's target decomposed to A1: A1's secretary sees the parent named, not linked (it would 404)."""
+    parent = make_target(world, "town_a", by="root")
+    services.do_decompose_target(parent, acting_user=None)
+    url = f"{reverse('targets:target_list')}?year={YEAR}"
+    branch_page = client_as("branch_a1_admin").get(url).content.decode()
+    assert ">上级目标</a>" not in branch_page and f"<td>{world['town_a'].name}</td>" in branch_page
+    assert parent.get_absolute_url() not in branch_page
+    town_page = client_as("town_a_admin").get(url).content.decode()
+    assert f'href="{parent.get_absolute_url()}">上级目标' in town_page
