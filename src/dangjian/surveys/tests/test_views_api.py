@@ -217,3 +217,37 @@ def test_links_as_a_printable_qr_sheet(world, client_as):
     too_many = client.post(reverse("surveys:token_issue", args=[survey.pk]), {"count": 501, "output": "qr"})
     assert too_many.status_code == 302
     assert SurveyToken.objects.filter(survey=survey).count() == 2
+
+
+def test_a_member_sees_only_their_own_final_grade(world):
+    from dangjian.accounts.services import do_create_user, do_grant_role
+    from dangjian.core.testing import PASSWORD
+    from dangjian.members.models import Member
+
+    today = timezone.localdate()
+    zhang_user = do_create_user(
+        username="zhang_login", password=PASSWORD, acting_user=None, must_change_password=False
+    )
+    do_grant_role(
+        user=zhang_user, role="member", organization=world["a1"], acting_user=None, include_descendants=False
+    )
+    Member.objects.filter(pk=world["zhang"].pk).update(user=zhang_user)  # test setup: link the login
+    review = services.do_open_review_round(
+        acting_user=None, organization=world["a1"], year=today.year, opens_on=today, closes_on=today
+    )
+    services.do_decide_member(
+        review,
+        acting_user=None,
+        member=world["zhang"],
+        grade="basic",
+        reason="学习不够经常",
+        decided_on=today,
+    )
+    own = Client()
+    own.force_login(zhang_user, "django.contrib.auth.backends.ModelBackend")
+    page = own.get(reverse("surveys:round_list")).content.decode()
+    assert "您的评定等次为<strong>基本合格</strong>" in page
+    assert own.get(reverse("surveys:round_detail", args=[review.pk])).status_code == 404
+    other = Client()
+    other.force_login(world["member_a1"], "django.contrib.auth.backends.ModelBackend")
+    assert "基本合格</strong>" not in other.get(reverse("surveys:round_list")).content.decode()
