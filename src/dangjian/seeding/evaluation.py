@@ -55,7 +55,7 @@ COMPUTED = [
         D("2"),
     ),
 ]
-BANDS = [("五好", 90), ("良好", 80), ("合格", 60), ("不合格", 0)]
+BANDS = [("五好", 85), ("良好", 75), ("合格", 60), ("不合格", 0)]
 
 
 def seed_evaluation(plan: Plan, today: datetime.date, seed: int) -> str:
@@ -128,7 +128,7 @@ def _assessment(version, year, branches, assessors, rng, *, visibility):
                 services.do_self_assess(unit, item, item.points - rng.randint(0, 1), acting_user=None)
     services.do_start_scoring(assessment, acting_user=None)
     for unit in units:
-        strength = rng.randint(0, 4)
+        strength = rng.randint(0, 2)
         for item in items:
             if item.method == ScoringMethod.COMPUTED:
                 continue
