@@ -1,5 +1,7 @@
 from django.db import models
 
+from dangjian.core.choices import Satisfaction  # noqa: F401 - re-exported for the surveys app
+
 
 class SurveyKind(models.TextChoices):
     MASS_REVIEW = "mass_review", "群众测评"
@@ -33,12 +35,6 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "multiple", "多选"
     TEXT = "text", "文字意见"
     GRADE = "grade", "评议等次（优秀/合格/基本合格/不合格）"
-
-
-class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    BASIC = "basic", "基本满意"
-    UNSATISFIED = "unsatisfied", "不满意"
 
 
 class ReviewGrade(models.TextChoices):

@@ -1,8 +1,11 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import Question, Survey
 
 
+# exams has its own Question (an exam question): each keeps its own schema name.
+@extend_schema_serializer(component_name="SurveyQuestion")
 class QuestionSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", default="", read_only=True)
 
