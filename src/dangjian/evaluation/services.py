@@ -216,18 +216,15 @@ def do_create_assessment(
 
 @transaction.atomic
 def do_set_assessors(assessment: Assessment, users, *, acting_user) -> None:
-    """Name the assessors; each needs view access to the committee's subtree (where the units are)."""
+    """Name the assessors; each needs view access to every assessed unit."""
     require(acting_user, assessment.organization, "change")
     users = list(users)
+    paths = list(assessment.units.values_list("organization__path", flat=True))
     blind = [
-        user.get_username()
-        for user in users
-        if not get_scope(user).covers(assessment.organization.path, "view")
+        user.get_username() for user in users if not all(get_scope(user).covers(p, "view") for p in paths)
     ]
     if blind:
-        raise ValidationError(
-            {"assessors": f"评分人须有{assessment.organization.name}的查看权限：{'、'.join(blind)}"}
-        )
+        raise ValidationError({"assessors": f"评分人须能查看全部被考核单位：{'、'.join(blind)}"})
     assessment.assessors.set(users)
     names = "、".join(user.get_username() for user in users)
     audit.record("update", assessment, acting_user=acting_user, message=f"评分人：{names}")

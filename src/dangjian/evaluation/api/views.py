@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -96,6 +96,10 @@ class ScoreViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     model = ItemScore
     serializer_class = ScoreSerializer
+
+    def initial(self, request, *args, **kwargs):
+        # Assessors need only view access (an inspector may be one): the service checks the nomination.
+        viewsets.GenericViewSet.initial(self, request, *args, **kwargs)
 
     def get_queryset(self):
         rows = super().get_queryset().order_by("unit", "item", "pk")

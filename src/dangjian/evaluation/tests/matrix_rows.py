@@ -150,10 +150,10 @@ ENDPOINTS: list = [
     Endpoint("evaluation-api:unit-list", statuses(200), api=True),
     Endpoint("evaluation-api:unit-detail", UNIT_VIEW, api=True, **UNIT),
     Endpoint("evaluation-api:score-list", statuses(200), api=True),
-    # Published already: the named unit is found, the service refuses (400).
+    # Published already: the named unit is found, the service refuses (400); assessors need only view.
     Endpoint(
         "evaluation-api:score-list",
-        statuses(403, s400=EDITORS),
+        statuses(404, s400=VIEWERS),
         api=True,
         method="post",
         url_kwarg="",

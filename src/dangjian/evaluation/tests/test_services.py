@@ -110,7 +110,7 @@ def test_self_assessment_then_scoring_by_named_assessors_only(world):
 
 def test_assessors_without_view_access_are_refused(world):
     assessment = make_assessment(world, make_rubric(world))
-    with pytest.raises(ValidationError, match="查看权限"):
+    with pytest.raises(ValidationError, match="评分人须能查看全部被考核单位：town_a_admin"):
         services.do_set_assessors(assessment, [world["town_a_admin"]], acting_user=None)
 
 

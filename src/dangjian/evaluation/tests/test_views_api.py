@@ -171,3 +171,16 @@ def test_assessors_score_through_the_form_and_the_committee_reconciles(world, cl
     services.do_finalize(assessment, acting_user=None)
     unit.refresh_from_db()
     assert unit.final_score == Decimal("90")  # 55 + 15 + 20
+
+
+def test_an_inspector_named_as_assessor_scores_through_the_api(world, client_as):
+    assessment = make_assessment(world, make_rubric(world), units=("a1",), assessors=("inspector_a",))
+    services.do_start_scoring(assessment, acting_user=None)
+    unit = assessment.units.get()
+    item = assessment.version.items().first()
+    made = client_as("inspector_a").post(
+        reverse("evaluation-api:score-list"),
+        {"unit": unit.pk, "item": item.pk, "points": "50"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
