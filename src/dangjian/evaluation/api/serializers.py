@@ -1,5 +1,6 @@
 """Serializers of the 考核评价 API (results of organizations; individuals are never ranked)."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import (
@@ -152,6 +153,8 @@ class AppealSerializer(serializers.ModelSerializer):
         ]
 
 
+# activities has its own Decision (a meeting's resolution): each keeps its own schema name.
+@extend_schema_serializer(component_name="AppealDecision")
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(label="处理结果", choices=[("upheld", "维持"), ("changed", "改分")])
     new_points = serializers.DecimalField(label="改定得分", max_digits=7, decimal_places=2, required=False)
