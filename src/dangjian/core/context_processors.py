@@ -68,4 +68,10 @@ def navigation(request):
         items.append({"key": "api", "label": "接口文档", "url": reverse("api-docs")})
     labels = dict(RoleChoices.choices)
     roles = sorted({labels[g.role] for g in grants})
-    return {"navigation": items, "role_labels": roles or ["无授权"]}
+    return {
+        "navigation": items,
+        "role_labels": roles or ["无授权"],
+        # For templates that offer a link or a button only to whom it would not refuse.
+        "may_view": scope.allows("view"),
+        "may_change": scope.allows("change"),
+    }

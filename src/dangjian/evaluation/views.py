@@ -52,6 +52,20 @@ class AssessmentListView(ScopedViewMixin, ListView):
             .order_by("-year", "organization__path", "pk")
         )
 
+    def get_context_data(self, **kwargs):
+        data = super().get_context_data(**kwargs)
+        pks = [assessment.pk for assessment in data["page_obj"]]
+        # A unit's reader (a branch, an inspector of a town) opens its own score sheets, not the committee's
+        # whole assessment or rubric, which would be a 404.
+        data["readable"] = set(
+            Assessment.objects.visible_to(self.request.user).filter(pk__in=pks).values_list("pk", flat=True)
+        )
+        sheets = AssessmentUnit.objects.visible_to(self.request.user).filter(assessment_id__in=pks)
+        data["sheets"] = {}
+        for unit_pk, assessment_pk in sheets.order_by("pk").values_list("pk", "assessment_id"):
+            data["sheets"].setdefault(assessment_pk, unit_pk)
+        return data
+
 
 class AssessmentDetailView(ScopedViewMixin, TemplateView):
     """Progress, conflicts to reconcile, ranking with rank change and the distribution per rating."""

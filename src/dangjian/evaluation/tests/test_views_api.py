@@ -38,8 +38,12 @@ def test_a_branch_sees_its_own_sheet_only(world, client_as, published):
     page = client.get(reverse("evaluation:unit_sheet", args=[own.pk]))
     assert page.status_code == 200
     assert "A1村党支部评分表" in page.content.decode()
-    listing = client.get(reverse("evaluation:assessment_list"))
-    assert published.name in listing.content.decode()
+    listing = client.get(reverse("evaluation:assessment_list")).content.decode()
+    assert published.name in listing
+    # The list leads the branch to its own sheet, never to the committee's pages (a 404 for it).
+    assert reverse("evaluation:unit_sheet", args=[own.pk]) in listing
+    assert reverse("evaluation:assessment_detail", args=[published.pk]) not in listing
+    assert reverse("evaluation:rubric_detail", args=[published.version.rubric_id]) not in listing
     assert client_as("town_a_admin").get(reverse("evaluation:unit_sheet", args=[other.pk])).status_code == 404
 
 

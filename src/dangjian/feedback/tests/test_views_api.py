@@ -241,3 +241,13 @@ def test_a_deactivated_code_takes_no_more_submissions(world, link, client_as):
     client.post(reverse("feedback:link_deactivate", args=[link.pk]))
     assert Client().get(link.get_absolute_url()).status_code == 404
     assert post_public(Client(), link).status_code == 404
+
+
+def test_a_member_is_offered_only_their_own_feedback_pages(world, client_as):
+    page = client_as("member_a1").get(reverse("feedback:mine")).content.decode()
+    assert reverse("feedback:mine") in page
+    # Pages that would refuse a 党员 (statistics, observers, public codes) are not linked for them.
+    for name in ("feedback:stats", "feedback:observer_list", "feedback:link_list"):
+        assert reverse(name) not in page
+    admin_page = client_as("town_a_admin").get(reverse("feedback:mine")).content.decode()
+    assert reverse("feedback:stats") in admin_page
