@@ -110,7 +110,7 @@ def build(root):
         for unit in units
         for item in assessed
     ]
-    ItemScore.objects.bulk_create(rows, batch_size=5000)  # setup only, rolled back: not audited
+    ItemScore.objects.bulk_create(rows, batch_size=5000)  # audit-exempt: bench setup, rolled back
     return assessment, units
 
 

@@ -121,12 +121,16 @@ def test_demo_users_and_their_grants():
         user = User.objects.get(username=username)
         assert user.check_password(DEMO_PASSWORD)
         assert user.must_change_password is False
-        grant = user.grants.get()
+        # The login's own grant; the inspection demo adds dated grants for its units (starts_on set).
+        grant = user.grants.get(starts_on__isnull=True)
         assert (grant.role, grant.include_descendants) == (role, descendants)
         if organization:
             assert grant.organization.name == organization
         assert username in output
-    assert User.objects.get(username="dudao").grants.get().expires_on > timezone.localdate()
+    dudao = User.objects.get(username="dudao")
+    assert dudao.grants.get(starts_on__isnull=True).expires_on > timezone.localdate()
+    plan_grants = dudao.grants.filter(starts_on__isnull=False)
+    assert plan_grants.exists() and all(g.role == "inspector" and g.expires_on for g in plan_grants)
     branch = User.objects.get(username="zhibu_shuji").grants.get().organization
     assert branch.kind == "branch" and branch.unit_category == "rural"
     assert Member.objects.get(user__username="zhibu_shuji").positions.filter(title="secretary").exists()
