@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "dangjian.evaluation",
     "dangjian.surveys",
     "dangjian.feedback",
+    "dangjian.statistics",
+    "dangjian.reports",
+    "dangjian.dashboards",
     "dangjian.seeding",
 ]
 

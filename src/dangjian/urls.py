@@ -27,6 +27,9 @@ urlpatterns = [
     path("evaluation/", include("dangjian.evaluation.urls")),
     path("surveys/", include("dangjian.surveys.urls")),
     path("feedback/", include("dangjian.feedback.urls")),
+    path("statistics/", include("dangjian.statistics.urls")),
+    path("reports/", include("dangjian.reports.urls")),
+    path("dashboards/", include("dangjian.dashboards.urls")),
     path("api/v1/organizations/", include("dangjian.organizations.api.urls")),
     path("api/v1/members/", include("dangjian.members.api.urls")),
     path("api/v1/activities/", include("dangjian.activities.api.urls")),
@@ -41,6 +44,9 @@ urlpatterns = [
     path("api/v1/evaluation/", include("dangjian.evaluation.api.urls")),
     path("api/v1/surveys/", include("dangjian.surveys.api.urls")),
     path("api/v1/feedback/", include("dangjian.feedback.api.urls")),
+    path("api/v1/statistics/", include("dangjian.statistics.api.urls")),
+    path("api/v1/reports/", include("dangjian.reports.api.urls")),
+    path("api/v1/dashboards/", include("dangjian.dashboards.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (our CSP forbids inline scripts); its
     # template still carries one small <style> block, allowed on this page only.

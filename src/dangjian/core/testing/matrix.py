@@ -1939,6 +1939,9 @@ ROW_MODULES = (
     "dangjian.evaluation",
     "dangjian.surveys",
     "dangjian.feedback",
+    "dangjian.statistics",
+    "dangjian.reports",
+    "dangjian.dashboards",
 )
 for _app in ROW_MODULES:
     _rows = importlib.import_module(f"{_app}.tests.matrix_rows")

@@ -1,0 +1,4 @@
+"""工作看板 (dashboards): pages."""
+
+app_name = "dashboards"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""汇报材料 (reports): pages."""
+
+app_name = "reports"
+urlpatterns = []

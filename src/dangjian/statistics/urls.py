@@ -1,0 +1,4 @@
+"""党内统计 (statistics): pages."""
+
+app_name = "statistics"
+urlpatterns = []
