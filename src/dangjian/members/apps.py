@@ -6,7 +6,7 @@ class MembersConfig(AppConfig):
     verbose_name = "党员"
 
     def ready(self):
-        from . import counters, quality  # noqa: F401  (register into core registries)
+        from . import counters, figures, quality  # noqa: F401  (register into core registries)
         from .models import register_personal_information
 
         register_personal_information()
