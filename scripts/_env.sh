@@ -30,3 +30,24 @@ ensure_venv() {
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e "$ROOT"
   echo "$wanted" >"$stamp"
 }
+
+# LibreOffice and the CJK fonts for the PDF of report drafts (ADR 017). Installed when this runs as root
+# with apt-get; otherwise the missing packages are named and the .docx export still works.
+PDF_FONT_PACKAGES="fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei"
+
+ensure_pdf_tools() {
+  local missing="" pkg
+  command -v soffice >/dev/null 2>&1 || missing=" libreoffice-writer-nogui"
+  for pkg in $PDF_FONT_PACKAGES; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+  done
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> 安装 PDF 导出所需的 LibreOffice 和中文字体：$missing"
+    if DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null; then
+      return 0
+    fi
+  fi
+  echo "注意：缺少$missing，汇报材料只能导出 .docx（PDF 需要 apt-get install$missing）。"
+}

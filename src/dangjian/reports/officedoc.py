@@ -58,6 +58,11 @@ class Layout:
     page_number_pt: float = 14  # 4号
     page_number_gap_mm: float = 7  # 一字线上距版心下边缘
     first_line_indent_chars: int = 2
+    # "lines", not "linesAndChars": LibreOffice gives every CJK character two cells of a character grid
+    # whose pitch is below the font size (14 characters a line, measured), so the 28 characters come from
+    # the character spacing below, which Word and LibreOffice lay out alike. charSpace is still written,
+    # for a user who switches Word's grid to lines and characters (ADR 017).
+    grid_type: str = "lines"
     signature_right_chars: int = 2  # 发文机关署名右空二字
     date_shift_chars: int = 2  # 成文日期首字比署名首字右移二字
 
@@ -117,6 +122,12 @@ class Layout:
         Word counts floor(text width / pitch) characters a line, so rounding up would give 27.
         """
         return math.floor((self.char_pitch_pt - self.body_pt) * 4096)
+
+    @property
+    def char_spacing_twentieths(self) -> int:
+        """Character spacing (w:spacing, 1/20 pt) that brings a 16 pt character down to the pitch, rounded
+        down (-5 = -0.25 pt): 28 characters are 441 pt of the 442.25 pt line, 29 would not fit."""
+        return math.floor((self.char_pitch_pt - self.body_pt) * 20)
 
     @property
     def char_twips(self) -> int:
@@ -223,9 +234,15 @@ def format_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+AUTOSPACE_CHARS = 0.2  # the gap Word and LibreOffice put between Chinese and digits (measured: 3.2 pt)
+
+
 def _width_in_chars(text: str) -> float:
-    """Width in body characters: ASCII (digits of the date) is half a character."""
-    return sum(0.5 if ord(ch) < 128 else 1 for ch in text)
+    """Width in body characters: ASCII (the date's digits) is half a character, and each change between
+    Chinese and ASCII adds the renderers' automatic spacing ("2026年11月29日" is 3 + 4 + 5 × 0.2 = 8)."""
+    narrow = [ord(ch) < 128 for ch in text]
+    changes = sum(a != b for a, b in zip(narrow, narrow[1:], strict=False))
+    return sum(0.5 if n else 1 for n in narrow) + changes * AUTOSPACE_CHARS
 
 
 # ------------------------------------------------------------------------------------------------- OXML
@@ -291,6 +308,20 @@ def _indent(ppr, *, first_chars: float = 0, left_chars: float = 0, right_chars: 
     ind.set(qn("w:firstLineChars"), str(round(first_chars * 100)))
 
 
+def _character_spacing(rpr, twentieths: int) -> None:
+    """w:spacing in a run's properties, placed before w:sz as the schema orders it."""
+    for old in rpr.findall(qn("w:spacing")):
+        rpr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twentieths))
+    for tag in ("w:w", "w:kern", "w:position", "w:sz", "w:szCs"):
+        successor = rpr.find(qn(tag))
+        if successor is not None:
+            successor.addprevious(spacing)
+            return
+    rpr.append(spacing)
+
+
 def _doc_defaults(document) -> None:
     styles = document.styles.element
     rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -324,6 +355,7 @@ def _define_styles(document) -> None:
     """Normal is the body (3号仿宋, exact 28.95 pt lines, 2-character first-line indent, justified)."""
     normal = _paragraph_style(document, "Normal")
     _style_font(normal, "body", LAYOUT.body_pt)
+    _character_spacing(normal.element.get_or_add_rPr(), LAYOUT.char_spacing_twentieths)
     fmt = normal.paragraph_format
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -397,7 +429,7 @@ def _page_setup(document) -> None:
     section.header_distance = Twips(mm_to_twips(15))
     section.footer_distance = Twips(LAYOUT.footer_twips)
     grid = _child(section._sectPr, "w:docGrid")
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), LAYOUT.grid_type)
     grid.set(qn("w:linePitch"), str(LAYOUT.line_pitch_twips))
     grid.set(qn("w:charSpace"), str(LAYOUT.char_space))
     document.settings.odd_and_even_pages_header_footer = True
