@@ -20,8 +20,8 @@ from dangjian.reports.officedoc import Block, OfficialDocument, render_docx
 PT_PER_MM = 72 / 25.4
 needs_soffice = pytest.mark.skipif(not pdf.available(), reason="LibreOffice (soffice) is not installed")
 needs_poppler = pytest.mark.skipif(
-    not (shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("pdfinfo")),
-    reason="poppler-utils (pdftotext, pdffonts, pdfinfo) are not installed",
+    not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdfinfo", "pdftohtml")),
+    reason="poppler-utils (pdftotext, pdffonts, pdfinfo, pdftohtml) are not installed",
 )
 
 # No punctuation: a line break never moves a character (避头尾), so every full line holds exactly 28.
@@ -46,6 +46,8 @@ def report():
     )
 
 
+FONTSPEC = re.compile(r'<fontspec id="(\d+)" size="(\d+)" family="[A-Z]{6}\+([^"]+)"')
+TEXT = re.compile(r'<text [^>]*font="(\d+)">(.*?)</text>')
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 
@@ -64,6 +66,13 @@ class Rendered:
         """(xMin, yMin, xMax, yMax in mm, text) of each word on a page."""
         out = run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), self.path, "-")
         return [(*(float(v) / PT_PER_MM for v in m.groups()[:4]), m.group(5)) for m in WORD.finditer(out)]
+
+    def fonts(self, page):
+        """{text of a line: (font, size in pt)} as poppler reads the page."""
+        pages = ("-f", str(page), "-l", str(page))
+        out = run("pdftohtml", "-xml", "-i", "-zoom", "1", "-stdout", *pages, self.path)
+        specs = {id_: (family, int(size)) for id_, size, family in FONTSPEC.findall(out)}
+        return {re.sub(r"<[^>]+>", "", text): specs[font] for font, text in TEXT.findall(out)}
 
     def body_lines(self, page):
         """The text block's lines on a page: {rounded yMin: [words]} above the page number."""
@@ -124,6 +133,21 @@ class TestRenderedLayout:
         # 仿宋/小标宋/宋体 -> UMing, 楷体 (the （一） heading) -> UKai, 黑体 (the 一、 heading) -> WenQuanYi
         assert names == {"UMingCN", "UKaiCN", "WenQuanYiZenHei"}, names
         assert embedded == {"yes"}
+
+    def test_each_element_in_its_font_and_size(self, rendered):
+        """Not only the right fonts somewhere: each element in the face its official font maps to."""
+        first, last = rendered.fonts(1), rendered.fonts(rendered.pages)
+        assert first["中共示范区教育局委员会关于 2026 年党建工"] == ("UMingCN", 22)  # 方正小标宋简体 2号
+        assert first["区委组织部："] == ("UMingCN", 16)  # 仿宋_GB2312 3号
+        assert first["一、工作进展及主要做法"] == ("WenQuanYiZenHei", 16)  # 黑体
+        assert first["（一）强化政治引领"] == ("UKaiCN", 16)  # 楷体_GB2312
+        assert first["— 1 —"] == ("UMingCN", 14)  # 宋体 4号
+        assert last["中共示范区教育局委员会"] == ("UMingCN", 16)
+        headings = {}
+        for page in range(2, rendered.pages + 1):
+            headings.update(rendered.fonts(page))
+        assert headings["1.抓好理论学习"] == ("UMingCN", 16)  # 仿宋 (bold is synthesised)
+        assert headings["二、存在问题"] == ("WenQuanYiZenHei", 16)
 
     def test_page_numbers_at_the_outer_side(self, rendered):
         for page in (1, 2, 3):
