@@ -433,13 +433,13 @@ def _page_setup(document) -> None:
     grid.set(qn("w:linePitch"), str(LAYOUT.line_pitch_twips))
     grid.set(qn("w:charSpace"), str(LAYOUT.char_space))
     document.settings.odd_and_even_pages_header_footer = True
-    _page_number(document, section.footer.paragraphs[0], outer="right")
-    _page_number(document, section.even_page_footer.paragraphs[0], outer="left")
+    _page_number(section.footer.paragraphs[0], outer="right")
+    _page_number(section.even_page_footer.paragraphs[0], outer="left")
 
 
-def _page_number(document, paragraph, *, outer: str) -> None:
+def _page_number(paragraph, *, outer: str) -> None:
     """ "— 1 —" at the outer side, one character from the text block's edge (odd right, even left)."""
-    paragraph.style = document.styles[_STYLE_NAMES["OfficialPageNumber"]]
+    paragraph._p.style = STYLE_IDS["page_number"]
     ppr = paragraph._p.get_or_add_pPr()
     if outer == "right":
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -466,7 +466,8 @@ def _field_char(paragraph, kind: str) -> None:
 def _add(document, kind: str, text: str):
     paragraph = document.add_paragraph(text)
     if STYLE_IDS[kind] != "Normal":
-        paragraph.style = document.styles[_STYLE_NAMES[STYLE_IDS[kind]]]
+        # the id straight into pPr: python-docx's by-name lookup scans every style for every paragraph
+        paragraph._p.style = STYLE_IDS[kind]
     return paragraph
 
 
