@@ -8,7 +8,7 @@ total of the subtree.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from dangjian.activities import compliance
 from dangjian.activities.choices import Verdict
+from dangjian.activities.models import Activity
 from dangjian.core.dates import years_before
 from dangjian.core.tree import subtree_q
 from dangjian.development import engine
@@ -26,9 +27,9 @@ from dangjian.members.choices import ACTIVE_STATUSES, AGE_BANDS, MemberStatus, S
 from dangjian.members.models import Member
 from dangjian.organizations.choices import OrganizationKind, OrganizationStatus
 from dangjian.organizations.models import Organization
-from dangjian.study.choices import NoteKind
+from dangjian.study.choices import DEFAULT_SESSION_HOURS, MAX_ACTIVITY_HOURS, NoteKind
 from dangjian.study.models import Note, SessionAttendance
-from dangjian.study.totals import activity_hours, study_session_attendance
+from dangjian.study.totals import STUDY_SESSION
 from dangjian.tasks.models import Assignment
 from dangjian.tasks.querysets import progress_counts
 
@@ -273,41 +274,44 @@ def compliance_chart(organization, span: Span) -> Chart:
 
 
 # Study ------------------------------------------------------------------------------------------------
-def _hours(value) -> Decimal:
-    if value is None:
-        return Decimal("0")
-    if isinstance(value, timedelta):
-        value = Decimal(value.total_seconds()) / 3600
-    return Decimal(value)
+def session_hours(start, end) -> Decimal:
+    """学时 of one attended 集中学习, as `study.totals.activity_hours` counts it: end − start, at most a full
+    day; the default when either time is missing (or the end is not after the start)."""
+    if start is None or end is None or end <= start:
+        return DEFAULT_SESSION_HOURS
+    seconds = (end.hour - start.hour) * 3600 + (end.minute - start.minute) * 60 + end.second - start.second
+    return min(Decimal(seconds) / 3600, MAX_ACTIVITY_HOURS)
 
 
 def study_months(organization, span: Span) -> dict[str, list]:
-    """{"person_times", "hours", "notes", "reflections"} per month of the span: three grouped queries."""
-    index, path = span.index(), organization.path
+    """{"person_times", "hours", "notes", "reflections"} per month of the span: three grouped queries.
+
+    集中学习 are read per activity with their stored 实到 (present_count, kept by the activities services),
+    grouped by month and times: a few hundred rows instead of every attendance row."""
+    index, path, days = span.index(), organization.path, (span.first, span.today)
     found = {name: [0] * MONTHS for name in ("person_times", "notes", "reflections")}
     hours = [Decimal("0")] * MONTHS
-    notes = Note.objects.filter(
-        subtree_q(path, "organization__path"), written_on__range=(span.first, span.today)
-    )
+    notes = Note.objects.filter(subtree_q(path, "organization__path"), written_on__range=days)
     for row in _by_month(notes, "written_on").values_list("y", "m", "kind").annotate(n=Count("id")):
         name = "reflections" if row[2] == NoteKind.REFLECTION else "notes"
         found[name][index[row[0], row[1]]] += row[3]
     courses = SessionAttendance.objects.filter(
-        subtree_q(path, "organization__path"), present=True, session__held_on__range=(span.first, span.today)
+        subtree_q(path, "organization__path"), present=True, session__held_on__range=days
     )
-    sessions = study_session_attendance(span.first, span.today).filter(
-        subtree_q(path, "activity__organization__path")
+    by_month = _by_month(courses, "session__held_on").annotate(n=Count("id"), h=Sum("session__hours"))
+    for y, m, n, total in by_month.values_list("y", "m", "n", "h"):
+        found["person_times"][index[y, m]] += n
+        hours[index[y, m]] += total or 0
+    sessions = Activity.objects.filter(
+        subtree_q(path, "organization__path"),
+        activity_type__code=STUDY_SESSION,
+        cancelled_at__isnull=True,
+        held_on__range=days,
     )
-    for queryset, day, duration in (
-        (courses, "session__held_on", Sum("session__hours")),
-        (sessions, "activity__held_on", Sum(activity_hours())),
-    ):
-        for row in (
-            _by_month(queryset, day).annotate(n=Count("id"), h=duration).values_list("y", "m", "n", "h")
-        ):
-            i = index[row[0], row[1]]
-            found["person_times"][i] += row[2]
-            hours[i] += _hours(row[3])
+    by_times = _by_month(sessions, "held_on").values_list("y", "m", "start_time", "end_time")
+    for y, m, start, end, n in by_times.annotate(n=Sum("present_count")):
+        found["person_times"][index[y, m]] += n or 0
+        hours[index[y, m]] += (n or 0) * session_hours(start, end)
     return {**found, "hours": [float(h.quantize(Decimal("0.1"))) for h in hours]}
 
 

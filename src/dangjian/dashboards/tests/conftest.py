@@ -1,9 +1,10 @@
 """Records for the dashboard tests, written with the real services into the test world.
 
-A镇党委 holds A1村 and A2社区; B镇党委 holds B1村, outside A's scope. A1 holds a 主题党日 two months
-ago (A2 holds none) and a 集中学习 of two hours attended by its two members; a note and a reflection;
-two development files; a task of A镇党委 to A1 and A2 past its deadline, A1's copy 已办结. B1 gets
-the same kinds of records, which no chart of A镇党委 may count."""
+A镇党委 holds A1村 and A2社区; B镇党委 holds B1村, outside A's scope. A1 holds a 主题党日 two
+months ago (A2 holds none) and a 集中学习 of two hours attended by its two members; A2 one
+without times. A note and a reflection; two development files; a task of A镇党委 to A1 and
+A2 past its deadline, A1's copy 已办结. B1 gets the same kinds of records, which no chart of
+A镇党委 may count."""
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -46,6 +47,7 @@ def records(world):
     for branch in ("a1", "b1"):
         _hold(world[branch], "theme_day", theme_month + timedelta(days=4))
         _hold(world[branch], "study_session", study_day, start_time=time(9), end_time=time(11))
+    _hold(world["a2"], "study_session", study_day)  # no times recorded: 2 学时 by default
     for member in ("zhang", "zhao"):
         do_write_note(
             acting_user=None,

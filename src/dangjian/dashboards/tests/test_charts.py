@@ -1,7 +1,8 @@
 """Every chart's numbers equal the records counted another way (plain ORM counts, the compliance engine's
 cells), for A镇党委's subtree only, and each chart costs a fixed number of queries."""
 
-from datetime import date
+from datetime import date, time
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -12,11 +13,12 @@ from dangjian.activities import compliance
 from dangjian.activities.choices import Verdict
 from dangjian.activities.models import Attendance
 from dangjian.core.figures import Figure, figures
-from dangjian.dashboards.charts import COMPLIANCE_GROUPS, Span, all_charts, one_chart
+from dangjian.dashboards.charts import COMPLIANCE_GROUPS, Span, all_charts, one_chart, session_hours
 from dangjian.dashboards.headline import headlines
 from dangjian.development.models import DevelopmentFile
 from dangjian.members.choices import AGE_BANDS
 from dangjian.members.models import Member
+from dangjian.study import totals as study_totals
 from dangjian.study.models import Note
 from dangjian.tasks.models import Assignment
 
@@ -93,13 +95,29 @@ def test_study_by_month(world, records):
         activity__organization__in=[world["a1"], world["a2"]],
         activity__held_on=records.study_day,
     ).count()
-    assert present == 2
+    assert present == 3
     assert chart.series[0].data[month] == present
-    assert chart.series[3].data[month] == 2.0 * present  # two hours each
+    # 学时 as the study app counts them, member by member: 2 + 2 (A1, 9:00–11:00) + 2 (A2, default).
+    per_member = study_totals.per_member(world["town_a"].path, records.study_day, records.study_day)
+    hours = sum(study.hours for study in per_member.values())
+    assert chart.series[3].data[month] == float(hours) == 6.0
     notes = Note.objects.filter(organization__in=[world["a1"], world["a2"]], written_on=records.study_day)
     assert chart.series[1].data[month] == notes.filter(kind="study_note").count() == 1
     assert chart.series[2].data[month] == notes.filter(kind="reflection").count() == 1
     assert sum(chart.series[0].data) == present  # nothing else in the twelve months
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        (time(9), time(11, 30), "2.5"),
+        (None, time(11), "2"),
+        (time(11), time(9), "2"),
+        (time(8), time(20), "8"),
+    ],
+)
+def test_session_hours_follow_the_study_rule(start, end, hours):
+    assert session_hours(start, end) == Decimal(hours)
 
 
 def test_development_pipeline(world, records):

@@ -6,6 +6,8 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -135,3 +137,15 @@ def test_chart_links_lead_to_pages_that_open(world, records, client_as):
     assert len(links) > 10
     for link in sorted(links):
         assert client.get(link).status_code == 200, link
+
+
+def test_page_query_count_does_not_grow_with_the_tree(world, records, client_as):
+    """The root's page (every town, branch and record) costs what a branch's page costs."""
+    client = client_as("county_admin")
+    client.get(dashboard(world, "a2"))  # per-process caches (content types, activity types) filled
+    counts = []
+    for key in ("a1", "root"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(dashboard(world, key)).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1] <= 45, counts
