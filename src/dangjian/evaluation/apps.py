@@ -7,4 +7,4 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         # Registers the evaluation's computed sources in the targets app's registry.
-        from . import sources  # noqa: F401
+        from . import figures, sources  # noqa: F401

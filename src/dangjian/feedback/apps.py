@@ -9,7 +9,7 @@ class FeedbackConfig(AppConfig):
         from dangjian.audit.services import register_masked_field
         from dangjian.core.masking import mask_phone, redact_pi
 
-        from . import stats  # noqa: F401  (registers the computed sources for the targets app)
+        from . import figures, stats  # noqa: F401  (stats registers the targets app's computed sources)
 
         # An observer's phone and an anonymous submitter's contact enter the audit trail only masked.
         register_masked_field("feedback.observer", "phone", mask_phone)

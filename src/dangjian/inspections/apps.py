@@ -6,4 +6,4 @@ class InspectionsConfig(AppConfig):
     verbose_name = "督导检查"
 
     def ready(self):
-        from . import open_findings  # noqa: F401  (registers the open-findings warning in core.registry)
+        from . import figures, open_findings  # noqa: F401  (register into core registries)

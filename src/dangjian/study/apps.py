@@ -6,6 +6,6 @@ class StudyConfig(AppConfig):
     verbose_name = "学习培训"
 
     def ready(self):
-        from . import quotas
+        from . import figures, quotas  # noqa: F401
 
         quotas.register()  # the per-member quotas (学时、篇目) become rule measures of the compliance engine

@@ -7,4 +7,4 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         # Registers surveys.satisfaction_rate / surveys.average_score with the targets' computed sources.
-        from . import results  # noqa: F401
+        from . import figures, results  # noqa: F401

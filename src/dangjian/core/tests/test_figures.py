@@ -73,7 +73,8 @@ def test_rate():
 
 def test_every_capability_registers_figures():
     prefixes = {key.split(".")[0] for key in registry.figures}
-    assert {"organizations", "members", "activities"} <= prefixes
+    assert {"organizations", "members", "activities", "study", "exams", "development", "youth"} <= prefixes
+    assert {"tasks", "targets", "inspections", "evaluation", "surveys", "feedback"} <= prefixes
 
 
 @pytest.mark.django_db
@@ -100,3 +101,11 @@ def test_keys_are_lower_dotted():
     for key in figure_keys():
         assert key == key.lower() and " " not in key and key.count(".") >= 1, key
     assert register_figure  # the public interface stays importable
+
+
+def test_every_key_is_documented():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[4] / "docs" / "figures.md").read_text(encoding="utf-8")
+    missing = [key for key in figure_keys() if f"`{key}`" not in text]
+    assert not missing, f"docs/figures.md lacks {missing}"
