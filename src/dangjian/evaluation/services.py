@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from dangjian.accounts.scope import get_scope, require
@@ -92,10 +93,34 @@ def _editable(version: RubricVersion, acting_user) -> None:
         raise ValidationError(f"{version}已被考核使用，不能修改；请在新版本中修改。")
 
 
+def in_draft(obj, *, acting_user):
+    """The section or item to edit: `obj` itself, or, when its version is used by an assessment, its
+    counterpart in the new draft version (matched by order, as `do_copy_version` copies in order)."""
+    section = obj if isinstance(obj, RubricSection) else obj.section
+    version = section.version
+    if not version.frozen:
+        return obj
+    require(acting_user, version.organization, "change")
+    latest = version.rubric.latest_version()
+    if latest.pk != version.pk:
+        raise ValidationError(f"{version}已被考核使用；请在最新的第{latest.number}版中修改。")
+    draft = draft_version(version.rubric, acting_user=acting_user)
+    index = list(version.sections.values_list("pk", flat=True)).index(section.pk)
+    copied = list(draft.sections.all())[index]
+    if isinstance(obj, RubricSection):
+        return copied
+    position = list(section.items.values_list("pk", flat=True)).index(obj.pk)
+    return list(copied.items.all())[position]
+
+
+def _next_position(rows) -> int:
+    return (rows.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
 @transaction.atomic
 def do_add_section(version: RubricVersion, title: str, *, acting_user, position=None) -> RubricSection:
     _editable(version, acting_user)
-    position = position or version.sections.count() + 1
+    position = position or _next_position(version.sections)
     section = RubricSection(version=version, title=title, position=position)
     section.full_clean()
     section.save()
@@ -104,10 +129,38 @@ def do_add_section(version: RubricVersion, title: str, *, acting_user, position=
 
 
 @transaction.atomic
+def do_change_section(section: RubricSection, *, acting_user, **fields) -> RubricSection:
+    """Rename or renumber a section; a section of a used version is changed in a new version."""
+    section = in_draft(section, acting_user=acting_user)
+    _editable(section.version, acting_user)
+    before = audit.snapshot(section)
+    for name, value in fields.items():
+        setattr(section, name, value)
+    section.full_clean()
+    section.save()
+    audit.record_update(section, before, acting_user=acting_user)
+    return section
+
+
+@transaction.atomic
+def do_remove_section(section: RubricSection, *, acting_user) -> RubricVersion:
+    """Remove a section and its items from a draft (a used version keeps them: removed in a new one)."""
+    section = in_draft(section, acting_user=acting_user)
+    version = section.version
+    _editable(version, acting_user)
+    texts = "、".join(section.items.values_list("text", flat=True))
+    message = f"删除考核项目“{section.title}”" + (f"及其评分细则：{texts}" if texts else "")
+    # Unused draft content, never scored (a used version is frozen); the removal is audited on the version.
+    section.delete()
+    audit.record("update", version, acting_user=acting_user, message=message[:1000])
+    return version
+
+
+@transaction.atomic
 def do_add_item(section: RubricSection, *, acting_user, **fields) -> RubricItem:
     """An item (text, points, method, source_key, rule, threshold, per_occurrence, floor, evidence)."""
     _editable(section.version, acting_user)
-    fields.setdefault("position", section.items.count() + 1)
+    fields.setdefault("position", _next_position(section.items))
     item = RubricItem(section=section, **fields)
     item.full_clean()
     item.save()
@@ -118,13 +171,8 @@ def do_add_item(section: RubricSection, *, acting_user, **fields) -> RubricItem:
 @transaction.atomic
 def do_change_item(item: RubricItem, *, acting_user, **fields) -> RubricItem:
     """Change an item; an item of a used version is changed in a new version (returned)."""
-    version = item.section.version
-    if version.frozen:
-        version = draft_version(version.rubric, acting_user=acting_user)
-        item = RubricItem.objects.get(
-            section__version=version, section__position=item.section.position, position=item.position
-        )
-    _editable(version, acting_user)
+    item = in_draft(item, acting_user=acting_user)
+    _editable(item.section.version, acting_user)
     before = audit.snapshot(item)
     for name, value in fields.items():
         setattr(item, name, value)
@@ -135,12 +183,37 @@ def do_change_item(item: RubricItem, *, acting_user, **fields) -> RubricItem:
 
 
 @transaction.atomic
-def do_set_bands(version: RubricVersion, bands: list[tuple[str, Decimal]], *, acting_user) -> None:
-    """Replace the rating scale: [(label, lowest score reaching it)], e.g. [("五好", 90), ("合格", 60)]."""
+def do_remove_item(item: RubricItem, *, acting_user) -> RubricVersion:
+    """Remove an item from a draft (an item of a used version is removed from a new version)."""
+    item = in_draft(item, acting_user=acting_user)
+    version = item.section.version
+    _editable(version, acting_user)
+    message = f"删除评分细则“{item.text}”（{item.points}分，{item.get_method_display()}）"
+    # Unused draft content, never scored (a used version is frozen); the removal is audited on the version.
+    item.delete()
+    audit.record("update", version, acting_user=acting_user, message=message)
+    return version
+
+
+@transaction.atomic
+def do_set_bands(
+    version: RubricVersion, bands: list[tuple[str, Decimal]], *, acting_user, scale_name=None
+) -> RubricVersion:
+    """Replace the rating scale: [(label, lowest score reaching it)], e.g. [("五好", 90), ("合格", 60)].
+    A used version's scale is set in a new version (returned)."""
+    require(acting_user, version.organization, "change")
+    if version.frozen:
+        version = draft_version(version.rubric, acting_user=acting_user)
     _editable(version, acting_user)
     labels = [label for label, _ in bands]
     if len(set(labels)) != len(labels):
         raise ValidationError({"bands": "评定等次名称不能重复。"})
+    if scale_name is not None and scale_name != version.scale_name:
+        before = audit.snapshot(version)
+        version.scale_name = scale_name
+        version.full_clean()
+        version.save(update_fields=["scale_name", "updated_at"])
+        audit.record_update(version, before, acting_user=acting_user)
     version.bands.all().delete()  # a draft's scale: replaced whole, audited below
     for label, min_score in bands:
         band = RatingBand(version=version, label=label, min_score=Decimal(min_score))
@@ -152,6 +225,7 @@ def do_set_bands(version: RubricVersion, bands: list[tuple[str, Decimal]], *, ac
         acting_user=acting_user,
         message="评定等次：" + "，".join(f"{label}≥{score}" for label, score in bands),
     )
+    return version
 
 
 @transaction.atomic

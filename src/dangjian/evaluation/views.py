@@ -11,20 +11,19 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView, TemplateView, View
 
 from dangjian.accounts.scope import get_scope
 from dangjian.core import xlsx
 from dangjian.core.views import ScopedViewMixin
 
-from . import scoring, services
+from . import services, sheets
 from .choices import AssessmentStatus, RankingVisibility, ScoreSource, ScoringMethod
+from .forms import AssessmentForm, committees
 from .models import Appeal, Assessment, AssessmentUnit, ItemScore, Rubric, RubricItem
-
-
-def committee_sees(user, assessment) -> bool:
-    return get_scope(user).covers(assessment.organization.path, "view")
+from .sheets import committee_sees
+from .views_rubrics import add_errors, sources_by_key
 
 
 def reason(error) -> str:
@@ -61,6 +60,7 @@ class AssessmentListView(ScopedViewMixin, ListView):
             Assessment.objects.visible_to(self.request.user).filter(pk__in=pks).values_list("pk", flat=True)
         )
         sheets = AssessmentUnit.objects.visible_to(self.request.user).filter(assessment_id__in=pks)
+        data["may_create"] = committees(self.request.user).exists()
         data["sheets"] = {}
         for unit_pk, assessment_pk in sheets.order_by("pk").values_list("pk", "assessment_id"):
             data["sheets"].setdefault(assessment_pk, unit_pk)
@@ -87,6 +87,7 @@ class AssessmentDetailView(ScopedViewMixin, TemplateView):
             if published
             else [],
             bands=assessment.version.bands.all(),
+            may_manage=get_scope(self.request.user).covers(assessment.organization.path, "change"),
             appeals=Appeal.objects.filter(unit__assessment=assessment).select_related(
                 "unit__organization", "item"
             ),
@@ -139,39 +140,37 @@ class UnitSheetView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         unit = self.target
         assessment = unit.assessment
-        items = list(assessment.version.items().select_related("section"))
-        result = scoring.results(assessment, [unit], items)[unit.pk]
-        rows = ItemScore.objects.filter(unit=unit).select_related("assessor")
-        own = {row.item_id: row for row in rows if row.source == ScoreSource.SELF}
-        computed = {row.item_id: row for row in rows if row.source == ScoreSource.COMPUTED}
-        sheet = [
-            {
-                "item": item,
-                "points": result.items.get(item.pk),
-                "lost": item.points - result.items[item.pk]
-                if result.items.get(item.pk) is not None
-                else None,
-                "self": own.get(item.pk),
-                "computed": computed.get(item.pk),
-            }
-            for item in items
-        ]
         committee = committee_sees(self.request.user, assessment)
-        shows_rank = committee or assessment.ranking_visibility != RankingVisibility.COMMITTEE
         public = committee or assessment.ranking_visibility == RankingVisibility.PUBLIC
         return super().get_context_data(
             unit=unit,
             assessment=assessment,
-            sheet=sheet,
-            shows_rank=shows_rank and assessment.status == AssessmentStatus.PUBLISHED,
+            sheet=sheets.sheet_rows(unit),
+            shows_rank=sheets.rank_shown(self.request.user, unit),
             ranking=list(ranking(assessment))
             if public and assessment.status == AssessmentStatus.PUBLISHED
             else [],
             appeals=unit.appeals.select_related("item"),
             may_appeal=assessment.status == AssessmentStatus.PUBLISHED
             and get_scope(self.request.user).covers(unit.organization.path, "change"),
+            may_self_assess=assessment.status == AssessmentStatus.SELF_ASSESSMENT
+            and get_scope(self.request.user).covers(unit.organization.path, "change"),
             **kwargs,
         )
+
+
+class UnitSheetExportView(UnitSheetView):
+    """The score sheet as .xlsx (items, points, lost points and why, evidence links, totals, rank)."""
+
+    def get(self, request, pk):
+        unit = self.target
+        content = sheets.sheet_xlsx(
+            unit,
+            sheets.sheet_rows(unit),
+            show_rank=sheets.rank_shown(request.user, unit),
+            absolute=request.build_absolute_uri,
+        )
+        return xlsx.xlsx_response(content, f"{unit.assessment.name}-{unit.organization.name}评分表.xlsx")
 
 
 class AppealForm(forms.Form):
@@ -245,6 +244,8 @@ class RubricDetailView(ScopedViewMixin, TemplateView):
             versions=rubric.versions.order_by("-number"),
             sections=version.sections.prefetch_related("items"),
             bands=version.bands.all(),
+            sources=sources_by_key(),
+            may_edit=get_scope(self.request.user).covers(rubric.organization.path, "change"),
             **kwargs,
         )
 
@@ -320,3 +321,132 @@ class ReconcileView(ScopedViewMixin, View):
         else:
             messages.success(request, f"已复核认定{unit.organization.name}“{item.text[:15]}”。")
         return redirect(self.target.get_absolute_url())
+
+
+class AssessmentCreateView(ScopedViewMixin, View):
+    """新建考核: a published rubric version, the organizations of a subtree of the given kinds, the year,
+    assessors and who sees the ranking; created by `services.do_create_assessment`. Choosing a version
+    (or a subtree) reloads the form (htmx) with that committee's subtree and assessor candidates."""
+
+    model = Assessment
+    scope_action = "change"
+    template_name = "evaluation/assessment_form.html"
+
+    def get(self, request):
+        initial = {
+            key: request.GET.get(key)
+            for key in ("version", "subtree", "name", "year")
+            if request.GET.get(key)
+        }
+        if request.GET.getlist("kinds"):
+            initial["kinds"] = request.GET.getlist("kinds")
+        form = AssessmentForm(initial=initial, user=request.user)
+        if form.committee is not None and "name" not in initial:
+            version = form.fields["version"].queryset.get(pk=initial["version"])
+            form.initial["name"] = f"{form.fields['year'].initial}年度{version.rubric.name}考核"
+        return self.page(form)
+
+    def post(self, request):
+        form = AssessmentForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                assessment = services.do_create_assessment(
+                    data["version"],
+                    name=data["name"],
+                    year=data["year"],
+                    organizations=form.units(),
+                    assessors=data["assessors"],
+                    ranking_visibility=data["ranking_visibility"],
+                    conflict_threshold=data["conflict_threshold"],
+                    acting_user=request.user,
+                )
+            except (ValidationError, PermissionDenied) as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request, f"已新建考核，被考核单位{assessment.units.count()}个，现为单位自评阶段。"
+                )
+                return redirect(assessment.get_absolute_url())
+        return self.page(form)
+
+    def page(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"nav": "evaluation", "form": form, "preview": form.preview()},
+        )
+
+
+class AssessmentStageView(ScopedViewMixin, View):
+    """The committee moves the assessment on (POST from its page): 开始评分 (closes self-assessment and
+    fills the computed items from the records), 重新取数 (refill them), 公布结果 (score, rating, rank)."""
+
+    model = Assessment
+    scope_action = "change"
+    target_kwarg = "pk"
+    STEPS = {
+        "start": (services.do_start_scoring, "已开始评分，按记录计算的细则已从记录取数。"),
+        "refill": (services.do_fill_computed, "已重新从记录取数。"),
+        "finalize": (services.do_finalize, "考核结果已公布：得分、等次和名次已计算。"),
+    }
+
+    def post(self, request, pk):
+        step = self.STEPS.get(request.POST.get("step", ""))
+        if step is None:
+            messages.error(request, "请选择要执行的操作。")
+            return redirect(self.target.get_absolute_url())
+        service, done = step
+        try:
+            service(self.target, acting_user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, reason(error))
+        else:
+            messages.success(request, done)
+        return redirect(self.target.get_absolute_url())
+
+
+class UnitSelfView(ScopedViewMixin, TemplateView):
+    """单位自评: the unit's own points of each item while the assessment is in self-assessment; shown
+    beside the final points for comparison, never counted in them."""
+
+    model = AssessmentUnit
+    scope_action = "change"
+    target_kwarg = "pk"
+    template_name = "evaluation/unit_self.html"
+
+    def get_context_data(self, **kwargs):
+        unit = self.target
+        items = list(unit.assessment.version.items().select_related("section"))
+        own = {row.item_id: row for row in unit.scores.filter(source=ScoreSource.SELF)}
+        return super().get_context_data(
+            nav="evaluation",
+            unit=unit,
+            assessment=unit.assessment,
+            rows=[(item, own.get(item.pk)) for item in items],
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        unit = self.target
+        saved, errors = 0, []
+        for item in unit.assessment.version.items():
+            raw = request.POST.get(f"item_{item.pk}", "").strip()
+            if not raw:
+                continue
+            try:
+                services.do_self_assess(
+                    unit,
+                    item,
+                    raw,
+                    acting_user=request.user,
+                    comment=request.POST.get(f"comment_{item.pk}", ""),
+                )
+                saved += 1
+            except (ValidationError, PermissionDenied, ArithmeticError) as error:
+                errors.append(f"第{item.position}项“{item.text[:15]}”：{reason(error)}")
+        for message in errors:
+            messages.error(request, message)
+        if saved:
+            messages.success(request, f"已保存{saved}项自评。")
+        return redirect("evaluation:unit_self", pk=unit.pk)

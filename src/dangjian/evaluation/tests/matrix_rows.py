@@ -101,7 +101,132 @@ DECIDE = {
 # A change grant that does not reach the town committee (A1's administrator) finds nothing there.
 COMMITTEE_WRITE = statuses(403, s302=TREE_MANAGERS, s404=("branch_a1_admin",))
 
+SECTION = {
+    "target": "town_a",
+    "outside": "town_b",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": _section(w, k)},
+}
+ITEM = {
+    "target": "town_a",
+    "outside": "town_b",
+    "url_kwarg": "",
+    "more_kwargs": lambda w, k: {"pk": _item(w, k)},
+}
+# The editor's pages: the committee's managers; A1's administrator holds a change grant elsewhere (404).
+EDITOR_PAGE = statuses(403, s200=TREE_MANAGERS, s404=("branch_a1_admin",))
+
+
+def _section(world: World, key: str) -> int:
+    return matrix_assessment(world, key).version.sections.get().pk
+
+
+def _item_payload(prefix: str) -> dict:
+    fields = {"text": "班子团结、分工明确", "points": "10", "method": "assessed", "floor": "", "evidence": ""}
+    return {f"{prefix}-{name}": value for name, value in fields.items()}
+
+
+def _bands_payload(world: World, key: str) -> dict:
+    data = {"scale-scale_name": "五好党支部评定", "bands-TOTAL_FORMS": "2", "bands-INITIAL_FORMS": "0"}
+    data.update(
+        {"bands-0-label": "五好", "bands-0-min_score": "9", "bands-1-label": "合格", "bands-1-min_score": "0"}
+    )
+    return data
+
+
+def _new_assessment(world: World, key: str) -> dict:
+    return {
+        "version": matrix_assessment(world, key).version_id,
+        "name": "矩阵新建考核",
+        "year": "2025",
+        "kinds": ["branch"],
+        "ranking_visibility": "committee",
+        "conflict_threshold": "2",
+    }
+
+
 ENDPOINTS: list = [
+    # the rubric editor
+    Endpoint("evaluation:rubric_list", statuses(200)),
+    Endpoint("evaluation:rubric_add", statuses(403, s200=EDITORS)),
+    # A branch's administrator manages no committee: the form comes back with the refusal (200).
+    Endpoint(
+        "evaluation:rubric_add",
+        statuses(403, s302=TREE_MANAGERS, s200=("branch_a1_admin",)),
+        method="post",
+        url_kwarg="",
+        target="town_a",
+        outside="town_b",
+        outside_status=200,
+        payload=lambda w, k: {"organization": w[k].pk, "name": "矩阵新细则"},
+    ),
+    Endpoint("evaluation:rubric_edit", EDITOR_PAGE, **RUBRIC),
+    Endpoint(
+        "evaluation:section_add",
+        COMMITTEE_WRITE,
+        method="post",
+        payload=lambda w, k: {"section-title": "组织生活好"},
+        **RUBRIC,
+    ),
+    Endpoint(
+        "evaluation:section_edit",
+        COMMITTEE_WRITE,
+        method="post",
+        payload=lambda w, k: {"section-title": "支部班子建设好"},
+        **SECTION,
+    ),
+    Endpoint("evaluation:item_add", EDITOR_PAGE, **SECTION),
+    Endpoint(
+        "evaluation:item_add",
+        COMMITTEE_WRITE,
+        method="post",
+        payload=lambda w, k: _item_payload(f"new{_section(w, k)}"),
+        **SECTION,
+    ),
+    Endpoint("evaluation:item_edit", EDITOR_PAGE, **ITEM),
+    Endpoint(
+        "evaluation:item_edit",
+        COMMITTEE_WRITE,
+        method="post",
+        payload=lambda w, k: _item_payload(f"item{_item(w, k)}"),
+        **ITEM,
+    ),
+    Endpoint("evaluation:item_remove", COMMITTEE_WRITE, method="post", **ITEM),
+    # Without htmx the scale's form is a part of the editor: GET leads there.
+    Endpoint("evaluation:rubric_bands", COMMITTEE_WRITE, **RUBRIC),
+    Endpoint("evaluation:rubric_bands", COMMITTEE_WRITE, method="post", payload=_bands_payload, **RUBRIC),
+    # Published already: the editor shows the service's refusal.
+    Endpoint("evaluation:rubric_publish", COMMITTEE_WRITE, method="post", **RUBRIC),
+    # new assessment: only a version of a committee one manages can be chosen (else the form's error)
+    Endpoint("evaluation:assessment_add", statuses(403, s200=EDITORS)),
+    Endpoint(
+        "evaluation:assessment_add",
+        statuses(403, s302=TREE_MANAGERS, s200=("branch_a1_admin",)),
+        method="post",
+        url_kwarg="",
+        target="town_a",
+        outside="town_b",
+        outside_status=200,
+        payload=_new_assessment,
+    ),
+    Endpoint("evaluation:unit_sheet_export", UNIT_VIEW, **UNIT),
+    # Published already: the stage's service refuses (a message); self-assessment likewise.
+    Endpoint(
+        "evaluation:assessment_stage",
+        COMMITTEE_WRITE,
+        method="post",
+        payload=lambda w, k: {"step": "start"},
+        **ASSESSMENT,
+    ),
+    Endpoint("evaluation:unit_self", statuses(403, s200=EDITORS), **UNIT),
+    Endpoint(
+        "evaluation:unit_self",
+        statuses(403, s302=EDITORS),
+        method="post",
+        payload=lambda w, k: {f"item_{_item(w, k)}": "5"},
+        **UNIT,
+    ),
+    # assessments
     Endpoint("evaluation:assessment_list", statuses(200)),
     Endpoint("evaluation:assessment_detail", COMMITTEE_VIEW, **ASSESSMENT),
     Endpoint("evaluation:assessment_export", COMMITTEE_VIEW, **ASSESSMENT),
