@@ -13,7 +13,7 @@ Basis: the organization holding the member's 组织关系 (按组织关系所在
 
 from datetime import date
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Q, Value, When
 
 from dangjian.core.tree import subtree_bounds, subtree_q
 from dangjian.members.choices import LEAVING_STATUSES, TransferKind
@@ -80,14 +80,4 @@ def status_on(day: date) -> Case:
         When(confirmed_on__lte=day, then=Value(FULL)),
         default=Value(PROBATIONARY),
         output_field=CharField(),
-    )
-
-
-def came_in_after(event_field: str) -> Exists:
-    """The member came into the system (转入 from outside) after the date in `event_field`: the event
-    (发展、转正) was handled by an organization outside the system."""
-    return Exists(
-        Transfer.objects.filter(
-            member=OuterRef("pk"), kind=TransferKind.IN, transferred_on__gt=OuterRef(event_field)
-        )
     )

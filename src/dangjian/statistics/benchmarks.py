@@ -21,11 +21,7 @@ TARGET_MS = 2000
 TARGET_SPEEDUP = 10
 # How each source's records reach the one organization they belong to (the summing key of the loop).
 OWN_ORGANIZATION = {
-    "stock": "organization",
-    "balance": "organization",
-    "admitted": "organization",
-    "confirmed": "organization",
-    "leaving": "organization",
+    "members": "organization",
     "organizations": "pk",
     "reviews": "round__organization",
     "training": "session__course__organization",
@@ -53,10 +49,10 @@ def per_organization_tables(root, day: date, start: date | None = None):
     )
     for name, source in SOURCES.items():
         groups = []
-        base = source.build(p)
+        base, dims = source.build(p)
         for pk in organizations:
-            own = base.filter(**{OWN_ORGANIZATION[name]: pk}).order_by()
-            groups += list(own.values(*source.dims).annotate(**source.measures()))
+            own = base.annotate(**dims).filter(**{OWN_ORGANIZATION[name]: pk}).order_by()
+            groups += list(own.values(*dims).annotate(**source.measures()))
         for table in tables:
             if table.source == name:
                 table.fill(groups)

@@ -9,7 +9,7 @@ to the total. Other apps may reuse `age_band`, `join_period` and their bucket li
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from dangjian.core.dates import years_before
@@ -52,9 +52,18 @@ def _case(*whens, default) -> Case:
     return Case(*whens, default=_text(default), output_field=CharField())
 
 
-def known(field: str, choices) -> Case:
-    """The field's value when it is one of `choices`, else 未填写."""
-    return _case(When(**{f"{field}__in": list(choices.values)}, then=F(field)), default=UNKNOWN)
+def known(field: str, choices, default: str = UNKNOWN) -> Case:
+    """The field's value when it is one of `choices`, else `default` (未填写)."""
+    values = choices.values if hasattr(choices, "values") else choices
+    return _case(*[When(**{field: value}, then=_text(value)) for value in values], default=default)
+
+
+def coded(case: Case, keys) -> Case:
+    """The same CASE answering each bucket's position in `keys` (a small integer) instead of its text:
+    grouping by one integer built from several of them is much cheaper than by several texts."""
+    index = {key: position for position, key in enumerate(keys)}
+    whens = [When(when.condition, then=Value(index[when.result.value])) for when in case.cases]
+    return Case(*whens, default=Value(index[case.default.value]), output_field=IntegerField())
 
 
 def sex(prefix: str = "") -> Case:
@@ -98,24 +107,35 @@ def age_band(day: date, field: str = "birth_date") -> Case:
     return _case(*whens, default=AGE_BUCKETS[-1][0])
 
 
-def with_age_band_at(queryset, event_field: str, alias: str, birth_field: str = "birth_date"):
-    """`queryset` annotated with `alias`: the age band on the date in each row's `event_field` (发展/转正/
-    出党 dates), in SQL the same way on SQLite and PostgreSQL: the years apart, less one while that
-    year's birthday is still to come (month*100 + day compared)."""
-    queryset = queryset.annotate(
-        _years=ExtractYear(event_field) - ExtractYear(birth_field),
-        _event_md=ExtractMonth(event_field) * 100 + ExtractDay(event_field),
-        _birth_md=ExtractMonth(birth_field) * 100 + ExtractDay(birth_field),
+NOT_COUNTED = "none"
+
+
+def with_age_parts(queryset, event_field: str, prefix: str, birth_field: str = "birth_date"):
+    """`queryset` annotated with the parts `age_band_at` compares (names start with `prefix`)."""
+    return queryset.annotate(
+        **{
+            f"{prefix}_years": ExtractYear(event_field) - ExtractYear(birth_field),
+            f"{prefix}_event_md": ExtractMonth(event_field) * 100 + ExtractDay(event_field),
+            f"{prefix}_birth_md": ExtractMonth(birth_field) * 100 + ExtractDay(birth_field),
+        }
     )
+
+
+def age_band_at(prefix: str, only: Q | None = None) -> Case:
+    """The age band on the date of an event (发展/转正/出党), from `with_age_parts`, in SQL the same way
+    on SQLite and PostgreSQL: the years apart, less one while that year's birthday is still to come
+    (month*100 + day compared). Rows outside `only` are "none" (the event is not counted for them)."""
+    years, event_md, birth_md = f"{prefix}_years", f"{prefix}_event_md", f"{prefix}_birth_md"
+    whens = [When(~only, then=_text(NOT_COUNTED))] if only is not None else []
     # age <= high  ⇔  years apart < high + 1, or == high + 1 with the birthday not yet reached
-    whens = [
+    whens += [
         When(
-            Q(_years__lt=high + 1) | Q(_years=high + 1, _event_md__lt=F("_birth_md")),
+            Q(**{f"{years}__lt": high + 1}) | Q(**{years: high + 1, f"{event_md}__lt": F(birth_md)}),
             then=_text(f"age_{low}"),
         )
         for _label, low, high in AGE_BANDS[:-1]
     ]
-    return queryset.annotate(**{alias: _case(*whens, default=AGE_BUCKETS[-1][0])})
+    return _case(*whens, default=AGE_BUCKETS[-1][0])
 
 
 SEX = Dimension("d_sex", "性别", (*Sex.choices, (UNKNOWN, UNKNOWN_LABEL)), frozenset({UNKNOWN}))

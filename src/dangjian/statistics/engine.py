@@ -15,10 +15,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 
 from dangjian.core.tree import subtree_q
-from dangjian.members.choices import LEAVING_STATUSES, MemberCategory, MemberStatus
+from dangjian.members.choices import MemberCategory, MemberStatus, TransferKind
 from dangjian.members.models import Member
 from dangjian.members.models import Transfer as MemberTransfer
 from dangjian.organizations.choices import OrganizationKind, OrganizationStatus, UnitCategory
@@ -61,89 +73,94 @@ def default_day(today: date) -> date:
 # Sources -------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Source:
-    """Records annotated with their buckets (`build`), the aliases grouped by, and the measures."""
+    """`build(p)` gives the records (a queryset) and their breakdowns ({alias: text CASE}); `measures`
+    what each group sums; `kind` what the records are: member / organization / decision / attendance."""
 
-    build: Callable[[Params], object]
-    dims: tuple[str, ...]
+    build: Callable[[Params], tuple]
     measures: Callable[[], dict] = lambda: {"n": Count("pk")}
-    kind: str = "member"  # what the records are: member / organization / decision / attendance
+    kind: str = "member"
 
-
-MEMBER_DIMS = ("d_sex", "d_ethnicity", "d_education", "d_category")
-
-
-def _member_buckets(queryset):
-    return queryset.annotate(
-        d_sex=buckets.sex(),
-        d_ethnicity=buckets.ethnicity(),
-        d_education=buckets.education(),
-        d_category=buckets.category(),
-    )
-
-
-def stock(p: Params):
-    """Members on the roll of the subtree on the reference date."""
-    queryset = Member.objects.filter(asof.in_subtree_on(p.path, p.day)).annotate(
-        d_status=asof.status_on(p.day),
-        d_age=buckets.age_band(p.day),
-        d_join_period=buckets.join_period(),
-    )
-    return _member_buckets(queryset.filter(d_status__in=asof.ON_ROLL))
+    def records(self, p: Params):
+        """The records annotated with the text of every breakdown (for listing a cell's records)."""
+        queryset, dims = self.build(p)
+        return queryset.annotate(**dims)
 
 
 def _text(value):
     return Value(value, output_field=CharField())
 
 
-def balance(p: Params):
-    """Members on the roll at the start (the day before the period) or at the end, with why they came
-    or went; every member counts once, so 期初 + 增加 − 减少 = 期末 on every row."""
+def _yes(condition: Q) -> Case:
+    return Case(When(condition, then=_text("yes")), default=_text("no"), output_field=CharField())
+
+
+def _handled_elsewhere(p: Params, field: str) -> list[int]:
+    """Members whose event (入党/转正) in the period came before they were transferred in from outside
+    the system: another organization handled it (a few rows, read once)."""
+    return list(
+        MemberTransfer.objects.filter(
+            kind=TransferKind.IN,
+            transferred_on__gt=F(f"member__{field}"),
+            **{f"member__{field}__range": (p.start, p.day)},
+        ).values_list("member_id", flat=True)
+    )
+
+
+def members(p: Params):
+    """Every member whose organization lies in the subtree on the day before the period or on the
+    reference date, with all the member breakdowns: the roll on either date (d_was, d_is) and why it
+    changed (d_in, d_out), the roll's buckets on the reference date, and the period's 发展 (d_admitted),
+    转正 (d_confirmed) and 减少 (d_left, d_way) with the age on each event's date. One scan serves
+    tables 1 and 3–9."""
     then_q = asof.in_subtree_on(p.path, p.before)
     now_q = asof.in_subtree_on(p.path, p.day)
-    transferred_in = MemberTransfer.objects.filter(kind="in", transferred_on__range=(p.start, p.day)).values(
-        "member_id"
-    )
+    transferred_in = MemberTransfer.objects.filter(
+        kind=TransferKind.IN, transferred_on__range=(p.start, p.day)
+    ).values("member_id")
     queryset = Member.objects.filter(then_q | now_q).annotate(
         _then=asof.status_on(p.before), _now=asof.status_on(p.day)
     )
-    left = Q(status__in=list(LEAVING_STATUSES), status_changed_on__range=(p.start, p.day))
-    return queryset.annotate(
-        d_category=buckets.category(),
-        d_was=Case(When(then_q & Q(_then__in=asof.ON_ROLL), then=_text("yes")), default=_text("no")),
-        d_is=Case(When(now_q & Q(_now__in=asof.ON_ROLL), then=_text("yes")), default=_text("no")),
-        d_in=Case(
+    for prefix, field in (("_j", "joined_on"), ("_c", "confirmed_on"), ("_l", "status_changed_on")):
+        queryset = buckets.with_age_parts(queryset, field, prefix)
+    leaving_statuses = [status for status, _label in LEAVING_WAYS.buckets]
+    left = now_q & Q(status__in=leaving_statuses, status_changed_on__range=(p.start, p.day))
+    admitted = now_q & Q(joined_on__range=(p.start, p.day))
+    confirmed = now_q & Q(confirmed_on__range=(p.start, p.day))
+    elsewhere = _handled_elsewhere(p, "joined_on"), _handled_elsewhere(p, "confirmed_on")
+    if elsewhere[0]:
+        admitted &= ~Q(pk__in=elsewhere[0])
+    if elsewhere[1]:
+        confirmed &= ~Q(pk__in=elsewhere[1])
+    dims = {
+        "d_was": _yes(then_q & Q(_then__in=asof.ON_ROLL)),
+        "d_is": _yes(now_q & Q(_now__in=asof.ON_ROLL)),
+        "d_in": buckets._case(
             When(joined_on__gte=p.start, then=_text("admitted")),
             When(pk__in=transferred_in, then=_text("transferred_in")),
             When(~then_q, then=_text("moved_in")),
-            default=_text("other"),
-            output_field=CharField(),
+            default="other",
         ),
-        d_out=Case(
-            When(left, then=F("status")),
+        "d_out": buckets._case(
+            *[When(left & Q(status=status), then=_text(status)) for status in leaving_statuses],
             When(~now_q, then=_text("moved_out")),
-            default=_text("other"),
-            output_field=CharField(),
+            default="other",
         ),
-    )
-
-
-def _flow(date_field: str, *, handled_here: bool):
-    def build(p: Params):
-        queryset = Member.objects.filter(asof.in_subtree_on(p.path, p.day)).filter(
-            **{f"{date_field}__range": (p.start, p.day)}
-        )
-        if handled_here:  # 发展、转正 by an organization outside the system are not ours to count
-            queryset = queryset.exclude(asof.came_in_after(date_field))
-        queryset = buckets.with_age_band_at(queryset, date_field, "d_age")
-        return _member_buckets(queryset)
-
-    return build
-
-
-def leaving(p: Params):
-    """Members who left the roll in the period: 出党、停止党籍、去世、转出 (by the leaving status's date)."""
-    build = _flow("status_changed_on", handled_here=False)
-    return build(p).filter(status__in=list(LEAVING_STATUSES)).annotate(d_way=F("status"))
+        "d_status": asof.status_on(p.day),
+        "d_age": buckets.age_band(p.day),
+        "d_join_period": buckets.join_period(),
+        "d_sex": buckets.sex(),
+        "d_ethnicity": buckets.ethnicity(),
+        "d_education": buckets.education(),
+        "d_category": buckets.category(),
+        "d_admitted": _yes(admitted),
+        "d_confirmed": _yes(confirmed),
+        "d_left": _yes(left),
+        "d_way": buckets.known("status", leaving_statuses, default=buckets.NOT_COUNTED),
+        "d_age_admitted": buckets.age_band_at("_j", admitted),
+        "d_age_confirmed": buckets.age_band_at("_c", confirmed),
+        "d_age_left": buckets.age_band_at("_l", left),
+    }
+    return queryset, dims
 
 
 def organizations(p: Params):
@@ -151,46 +168,42 @@ def organizations(p: Params):
     existing = (Q(founded_on__isnull=True) | Q(founded_on__lte=p.day)) & (
         Q(status=OrganizationStatus.ACTIVE) | Q(dissolved_on__gt=p.day)
     )
-    return (
-        Organization.objects.filter(subtree_q(p.path))
-        .filter(existing)
-        .annotate(
-            d_kind=F("kind"),
-            d_unit=buckets.known("unit_category", UnitCategory),
-            d_counted=Case(When(kind=OrganizationKind.PARTY_GROUP, then=_text("no")), default=_text("yes")),
-        )
-    )
+    queryset = Organization.objects.filter(subtree_q(p.path)).filter(existing)
+    return queryset, {
+        "d_kind": buckets.known("kind", OrganizationKind),
+        "d_unit": buckets.known("unit_category", UnitCategory),
+        "d_counted": _yes(~Q(kind=OrganizationKind.PARTY_GROUP)),
+    }
 
 
 def reviews(p: Params):
     """Final grades of 民主评议党员 rounds of the subtree for the years of the period (counted by the
     organization that ran the round)."""
-    return ReviewDecision.objects.filter(
+    queryset = ReviewDecision.objects.filter(
         subtree_q(p.path, "round__organization__path"), round__year__range=(p.start.year, p.day.year)
-    ).annotate(d_grade=F("grade"), d_category=buckets.category("member__"))
+    )
+    return queryset, {
+        "d_grade": buckets.known("grade", ReviewGrade),
+        "d_category": buckets.category("member__"),
+    }
 
 
 def training(p: Params):
     """Attendance at the sessions (课次) held in the period of the courses run by the subtree."""
-    return SessionAttendance.objects.filter(
+    queryset = SessionAttendance.objects.filter(
         subtree_q(p.path, "session__course__organization__path"),
         present=True,
         session__held_on__range=(p.start, p.day),
-    ).annotate(d_kind=buckets.known("session__course__kind", CourseKind))
+    )
+    return queryset, {"d_kind": buckets.known("session__course__kind", CourseKind)}
 
 
-FLOW_DIMS = ("d_age", *MEMBER_DIMS)
 SOURCES = {
-    "stock": Source(stock, ("d_status", "d_age", "d_join_period", *MEMBER_DIMS)),
-    "balance": Source(balance, ("d_was", "d_is", "d_in", "d_out", "d_category")),
-    "admitted": Source(_flow("joined_on", handled_here=True), FLOW_DIMS),
-    "confirmed": Source(_flow("confirmed_on", handled_here=True), FLOW_DIMS),
-    "leaving": Source(leaving, ("d_way", *FLOW_DIMS)),
-    "organizations": Source(organizations, ("d_kind", "d_unit", "d_counted"), kind="organization"),
-    "reviews": Source(reviews, ("d_grade", "d_category"), kind="decision"),
+    "members": Source(members),
+    "organizations": Source(organizations, kind="organization"),
+    "reviews": Source(reviews, kind="decision"),
     "training": Source(
         training,
-        ("d_kind",),
         lambda: {
             "n": Count("pk"),
             "courses": Count("session__course", distinct=True),
@@ -201,10 +214,33 @@ SOURCES = {
 }
 
 
-def grouped(source: Source, p: Params) -> list[dict]:
-    """One grouped query: a dict per combination of buckets, with its measures."""
-    queryset = source.build(p).order_by().values(*source.dims).annotate(**source.measures())
-    return list(queryset)
+def _keys(case: Case) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([when.result.value for when in case.cases] + [case.default.value]))
+
+
+def grouped(source: Source, p: Params, queryset=None) -> list[dict]:
+    """One grouped query: a dict per combination of buckets, with its measures. The buckets are packed
+    into one integer (each breakdown a digit of a mixed radix) and unpacked here: PostgreSQL groups
+    300,000 rows by one integer several times faster than by eighteen texts."""
+    base, dims = source.build(p)
+    queryset = base if queryset is None else queryset
+    digits, code, radix = [], None, 1
+    for alias, case in dims.items():
+        keys = _keys(case)
+        # bigint: eighteen digits overflow PostgreSQL's 32-bit integer
+        term = Cast(buckets.coded(case, keys), BigIntegerField())
+        if radix > 1:
+            term = term * Value(radix, output_field=BigIntegerField())
+        code = term if code is None else code + term
+        digits.append((alias, keys, radix))
+        radix *= len(keys)
+    packed = ExpressionWrapper(code, output_field=BigIntegerField())
+    rows = queryset.order_by().annotate(_code=packed).values("_code").annotate(**source.measures())
+    found = []
+    for row in rows:
+        group = {alias: keys[(row["_code"] // step) % len(keys)] for alias, keys, step in digits}
+        found.append({**group, **{m: v for m, v in row.items() if m != "_code"}})
+    return found
 
 
 # Table layouts -------------------------------------------------------------------------------------------
@@ -220,8 +256,13 @@ def _lines(dimension: buckets.Dimension, *, prefix: str = "") -> tuple[Line, ...
     )
 
 
-def _group(dimension: buckets.Dimension) -> ColumnGroup:
-    return ColumnGroup(dimension.label, _lines(dimension, prefix=f"{dimension.alias[2:]}:"))
+def _group(dimension: buckets.Dimension, alias: str = "") -> ColumnGroup:
+    """Columns of a breakdown keyed "<name>:<bucket>"; `alias` reads them from another annotation (the
+    age on an event's date instead of on the reference date: the same columns)."""
+    prefix = f"{dimension.alias[2:]}:"
+    if alias:
+        dimension = buckets.Dimension(alias, dimension.label, dimension.buckets, dimension.optional)
+    return ColumnGroup(dimension.label, _lines(dimension, prefix=prefix))
 
 
 def _category_rows(alias: str = "d_category") -> list[Line]:
@@ -252,7 +293,9 @@ ORG_KIND_GROUPS = [
 ]
 
 
-def _member_table(key, number, title, groups, p: Params, *, source="stock", note="", total="党员总数"):
+def _member_table(key, number, title, groups, p: Params, *, where=("d_is", "yes"), note="", total="党员总数"):
+    """A table of members (rows: 职业) among those of the members source matching `where`: by default
+    the roll on the reference date."""
     return Table(
         key=key,
         number=number,
@@ -263,7 +306,8 @@ def _member_table(key, number, title, groups, p: Params, *, source="stock", note
         rows=_category_rows(),
         total=Line(TOTAL, total),
         groups=groups,
-        source=source,
+        source="members",
+        where=(where,),
     )
 
 
@@ -309,7 +353,7 @@ def balance_table(p: Params) -> Table:
             ColumnGroup("本期减少", decreases, partition=""),
             ColumnGroup("", (end,), partition=""),
         ],
-        source="balance",
+        source="members",
         balance=(
             "期初＋增加－减少＝期末",
             [(1, "start"), *[(1, c.key) for c in increases], *[(-1, c.key) for c in decreases]],
@@ -395,7 +439,10 @@ def layouts(p: Params) -> list[Table]:
     """Every table of the set, empty, in the order of the printed report."""
     age, education, period = _group(buckets.AGE), _group(buckets.EDUCATION), _group(buckets.JOIN_PERIOD)
     sex, ethnicity = _group(buckets.SEX), _group(buckets.ETHNICITY)
-    flows = [sex, ethnicity, age, education]
+
+    def flows(event):
+        return [sex, ethnicity, _group(buckets.AGE, f"d_age_{event}"), education]
+
     period_note = f"{_period(p)}，{BASIS}"
     return [
         balance_table(p),
@@ -415,9 +462,9 @@ def layouts(p: Params) -> list[Table]:
             "admitted",
             7,
             "发展党员情况",
-            flows,
+            flows("admitted"),
             p,
-            source="admitted",
+            where=("d_admitted", "yes"),
             total="发展党员",
             note=f"{period_note}；入党日期在期内，年龄为入党时的周岁；由系统外组织发展后转入的不计。",
         ),
@@ -425,9 +472,9 @@ def layouts(p: Params) -> list[Table]:
             "confirmed",
             8,
             "预备党员转正情况",
-            flows,
+            flows("confirmed"),
             p,
-            source="confirmed",
+            where=("d_confirmed", "yes"),
             total="转为正式党员",
             note=f"{period_note}；转正日期在期内，年龄为转正时的周岁。",
         ),
@@ -435,9 +482,9 @@ def layouts(p: Params) -> list[Table]:
             "leaving",
             9,
             "党员减少情况",
-            [_group(LEAVING_WAYS), *flows],
+            [_group(LEAVING_WAYS), *flows("left")],
             p,
-            source="leaving",
+            where=("d_left", "yes"),
             total="减少党员",
             note=f"{period_note}；出党、停止党籍、死亡、转出按状态变更日期统计，年龄为变更时的周岁。",
         ),
@@ -488,4 +535,5 @@ def cell_records(organization, day: date, start: date | None, table_key: str, ro
     if column.measure != "n":
         return None
     source = SOURCES[table.source]
-    return source.kind, source.build(p).filter(**dict(row.filters), **dict(column.filters))
+    filters = {**dict(table.where), **dict(row.filters), **dict(column.filters)}
+    return source.kind, source.records(p).filter(**filters)

@@ -58,6 +58,8 @@ class Table:
     # (label, [(sign, column key), ...], column key of the result): a row identity such as
     # 期初 + 增加 − 减少 = 期末, checked by the tests on every row.
     balance: tuple | None = None
+    # Filters every cell shares: the table counts only the source's records matching them.
+    where: tuple = ()
 
     def partitions(self) -> dict[str, list[Line]]:
         """{name: columns}: the column sets that each add up to the total column."""
@@ -88,6 +90,7 @@ class Table:
     def fill(self, groups: list[dict]) -> None:
         """Add every grouped result row into each cell whose row and column it matches."""
         columns = self.columns
+        groups = [g for g in groups if all(g[alias] == value for alias, value in self.where)]
         # Collapse the groups onto the breakdowns this table uses first (the member source groups by
         # seven of them: thousands of groups, a few hundred once collapsed).
         aliases = sorted({alias for line in [*self.rows, *columns] for alias, _value in line.filters})
