@@ -5,11 +5,13 @@ user and the exact time, which would undo the anonymity); the token's `used` fla
 """
 
 import hashlib
+import json
 import secrets
+import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dangjian.accounts.scope import require
@@ -53,8 +55,11 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def do_create_survey(*, acting_user, organization, target_organization=None, **fields) -> Survey:
-    """A survey run by `organization` about itself or an organization of its subtree (a draft)."""
+def do_create_survey(
+    *, acting_user, organization, target_organization=None, questions=(), **fields
+) -> Survey:
+    """A survey run by `organization` about itself or an organization of its subtree (a draft), with
+    `questions` (dicts of `do_add_question`'s arguments) added in the same transaction."""
     require(acting_user, organization)
     if target_organization is not None and not target_organization.path.startswith(organization.path):
         raise ValidationError({"target_organization": "被测评党组织须为组织单位本级或下级。"})
@@ -62,6 +67,8 @@ def do_create_survey(*, acting_user, organization, target_organization=None, **f
     survey.full_clean()
     survey.save()
     audit.record_create(survey, acting_user=acting_user)
+    for question in questions:
+        do_add_question(survey, acting_user=acting_user, **question)
     return survey
 
 
@@ -92,6 +99,8 @@ def do_add_question(
     options = [str(o).strip() for o in (options or []) if str(o).strip()]
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(options) < 2:
         raise ValidationError({"options": f"题目“{text}”：单选、多选题至少需要两个选项。"})
+    if person is not None and not person.organization.path.startswith(survey.organization.path):
+        raise ValidationError({"person": f"题目“{text}”：评议对象须为组织单位本级或下级的党员。"})
     position = survey.questions.count() + 1
     question = Question(
         survey=survey,
@@ -207,11 +216,31 @@ def _answer_of(question: Question, value) -> Answer | None:
     return Answer(question=question, text=text) if text else None
 
 
+# Questions of published surveys, per process: they are fixed once a survey leaves 草稿 (do_add_question
+# refuses), so a submission need not read them again. Keyed by (id, created_at): a test database that
+# reuses an id after a rollback holds another survey. Cleared whole when it grows (a few KB a survey).
+_QUESTIONS: dict[tuple, list[Question]] = {}
+_QUESTIONS_MAX = 500
+
+
+def questions_of(survey: Survey) -> list[Question]:
+    """The survey's questions in order; cached in the process once the survey is published."""
+    if survey.status == SurveyStatus.DRAFT:
+        return list(survey.questions.all())
+    key = (survey.pk, survey.created_at)
+    found = _QUESTIONS.get(key)
+    if found is None:
+        if len(_QUESTIONS) >= _QUESTIONS_MAX:
+            _QUESTIONS.clear()
+        found = _QUESTIONS[key] = list(survey.questions.all())
+    return found
+
+
 def build_answers(survey: Survey, data: dict, *, skip_person=None) -> list[Answer]:
     """Check the submitted values ({question id or "q<id>": value}) of every question of the survey."""
     values = {str(key).removeprefix("q"): value for key, value in data.items()}
     answers, errors = [], {}
-    for question in survey.questions.all():
+    for question in questions_of(survey):
         if skip_person is not None and question.person_id == skip_person.pk:
             continue  # nobody rates themselves in 民主评议党员
         try:
@@ -237,21 +266,86 @@ def _store(survey: Survey, answers: list[Answer], today: date) -> Response:
     return response
 
 
-@transaction.atomic
-def do_submit_public(token: str, data: dict, *, today: date | None = None) -> Response:
-    """Submit through a one-use public link. The token is spent by one conditional UPDATE (`used` false →
-    true): of two concurrent submissions exactly one changes a row; the other is refused."""
+def do_submit_public(token: str, data: dict, *, today: date | None = None) -> None:
+    """Submit through a one-use public link: spend the token (`used` false → true) and store the answers,
+    all or nothing. Of two concurrent submissions of a token exactly one spends it; the other is told the
+    link was used. The answers are checked first, so a rejected answer does not spend the link.
+
+    On PostgreSQL the spend and the store are one statement (`_spend_and_store_sql`: no transaction
+    round trips; a statement is atomic); elsewhere one transaction with a conditional UPDATE. Nothing is
+    returned: the caller has no business with the anonymous response."""
     today = today or timezone.localdate()
-    found = SurveyToken.objects.select_related("survey").filter(token_hash=hash_token(token or "")).first()
+    token_hash = hash_token(token or "")
+    found = SurveyToken.objects.select_related("survey").filter(token_hash=token_hash).first()
     if found is None:
         raise ValidationError(UNKNOWN_MESSAGE)
     survey = found.survey
     if not survey.accepts_on(today):
         raise ValidationError(CLOSED_MESSAGE)
+    if found.used:
+        raise ValidationError(USED_MESSAGE)
     answers = build_answers(survey, data)
+    if connection.vendor == "postgresql":
+        if not _spend_and_store_sql(token_hash, survey, answers, today):
+            raise ValidationError(_refusal(token_hash, today))
+    else:
+        _spend_and_store(found, survey, answers, today)
+
+
+@transaction.atomic
+def _spend_and_store(found: SurveyToken, survey: Survey, answers: list[Answer], today: date) -> Response:
     if not SurveyToken.objects.filter(pk=found.pk, used=False).update(used=True):  # audit-exempt: ADR 012
         raise ValidationError(USED_MESSAGE)
     return _store(survey, answers, today)
+
+
+def _spend_and_store_sql(token_hash: str, survey: Survey, answers: list[Answer], today: date) -> bool:
+    """One PostgreSQL statement: the token is spent only if unused and its survey open today (the row
+    lock makes a concurrent second spend wait, re-check `NOT used` and change nothing), and the response
+    and its answers are inserted from that UPDATE's result, so they exist exactly when it changed a row.
+    Same store as `_store`: random ids, the date only (ADR 012). True when stored."""
+    token, survey_table = SurveyToken._meta.db_table, Survey._meta.db_table
+    response_table, answer_table = Response._meta.db_table, Answer._meta.db_table
+    row = "(%s::uuid, %s::bigint, %s::varchar, %s::jsonb, %s::smallint, %s::text)"
+    rows = ", ".join([row] * len(answers))
+    params = [token_hash, survey.pk, SurveyStatus.OPEN, today, today, uuid.uuid4(), today]
+    for answer in answers:
+        params += [
+            answer.id,
+            answer.question_id,
+            answer.choice,
+            json.dumps(answer.choices),
+            answer.score,
+            answer.text,
+        ]
+    sql = f"""
+        WITH spent AS (
+            UPDATE {token} SET used = TRUE
+            WHERE token_hash = %s AND NOT used AND survey_id IN (
+                SELECT id FROM {survey_table}
+                WHERE id = %s AND status = %s AND opens_on <= %s AND closes_on >= %s
+            )
+            RETURNING survey_id
+        ), stored AS (
+            INSERT INTO {response_table} (id, survey_id, submitted_on)
+            SELECT %s::uuid, survey_id, %s::date FROM spent
+            RETURNING id
+        )
+        INSERT INTO {answer_table} (id, response_id, question_id, choice, choices, score, text)
+        SELECT a.id, stored.id, a.question_id, a.choice, a.choices, a.score, a.text
+        FROM stored CROSS JOIN (VALUES {rows}) AS a (id, question_id, choice, choices, score, text)
+    """  # noqa: S608 - table names from the models' meta; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)  # audit-exempt: anonymous answers are never audited (ADR 012)
+        return cursor.rowcount > 0
+
+
+def _refusal(token_hash: str, today: date) -> str:
+    """Why the one-statement store changed nothing: the link was spent meanwhile, or the survey closed."""
+    found = SurveyToken.objects.select_related("survey").filter(token_hash=token_hash).first()
+    if found is None:
+        return UNKNOWN_MESSAGE
+    return USED_MESSAGE if found.used or found.survey.accepts_on(today) else CLOSED_MESSAGE
 
 
 def member_of(user) -> Member | None:
@@ -295,7 +389,11 @@ def has_participated(survey: Survey, user) -> bool:
 
 def graded_members(branch):
     """The members graded in a branch's round: 正式党员 (预备党员 take part but are not graded)."""
-    return Member.objects.filter(organization=branch, status=MemberStatus.FULL).order_by("name", "pk")
+    return (
+        Member.objects.filter(organization=branch, status=MemberStatus.FULL)
+        .select_related("organization")
+        .order_by("name", "pk")
+    )
 
 
 @transaction.atomic

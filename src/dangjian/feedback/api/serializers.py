@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ..choices import FeedbackCategory, Satisfaction
@@ -166,3 +167,55 @@ class StatsSerializer(serializers.Serializer):
     by_organization = CountsSerializer(many=True)
     by_channel = CountsSerializer(many=True)
     by_category = CountsSerializer(many=True)
+
+
+@extend_schema_serializer(component_name="FeedbackInAppSubmit")
+class InAppSubmitSerializer(serializers.Serializer):
+    """An observer's or a member's own submission (the API twin of 提交意见建议)."""
+
+    source = serializers.CharField(help_text="提交身份：member（党员）或 observer:<观察员ID>")
+    organization = serializers.IntegerField(help_text="提交给（党组织ID）")
+    category = serializers.ChoiceField(choices=FeedbackCategory.choices)
+    subject = serializers.CharField(max_length=100)
+    content = serializers.CharField(max_length=2000)
+
+
+class OwnReplySerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = FeedbackReply
+        fields = ["organization_name", "text", "measures", "answered_on"]
+
+
+@extend_schema_serializer(component_name="OwnFeedback")
+class OwnFeedbackSerializer(serializers.ModelSerializer):
+    """An item as its submitter sees it: where it is handled, the answers, and their own rating."""
+
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    # Plain text: the status choice set is FeedbackSerializer's enum (a second component using it would
+    # need an ENUM_NAME_OVERRIDES entry); `status_label` says it in Chinese.
+    status = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    replies = OwnReplySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "channel",
+            "organization_name",
+            "category",
+            "subject",
+            "content",
+            "submitted_on",
+            "due_on",
+            "due_note",
+            "status",
+            "status_label",
+            "answered_on",
+            "replies",
+            "satisfaction",
+            "rated_on",
+        ]
+        read_only_fields = fields

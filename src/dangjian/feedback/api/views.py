@@ -14,15 +14,20 @@ from dangjian.organizations.models import Organization
 
 from .. import public, services
 from ..choices import FeedbackChannel
+from ..forms import InAppFeedbackForm
 from ..models import Feedback, FeedbackLink, Observer
 from ..stats import feedback_stats
+from ..views import serving_observers
 from .serializers import (
     CloseActionSerializer,
     EndTermSerializer,
     FeedbackSerializer,
+    InAppSubmitSerializer,
     ObserverSerializer,
+    OwnFeedbackSerializer,
     PublicReceiptSerializer,
     PublicSubmitSerializer,
+    RateSerializer,
     ReplyActionSerializer,
     RouteActionSerializer,
     StatsSerializer,
@@ -160,6 +165,66 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         serializer.is_valid(raise_exception=True)
         call_service(
             services.do_close_feedback, feedback, acting_user=request.user, **serializer.validated_data
+        )
+        return self._done(feedback)
+
+
+class OwnFeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """我的意见建议: the user's own submissions (read through `submitted_by`, not through grants: an
+    observer usually holds no role). POST submits as a serving observer or as a member, to the
+    organizations the page offers; `rate` evaluates the answer (the submitter only; others 404)."""
+
+    serializer_class = OwnFeedbackSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Feedback.objects.none()
+        return (
+            Feedback.objects.filter(submitted_by=self.request.user)
+            .select_related("organization")
+            .prefetch_related("replies__organization")
+            .order_by("-submitted_on", "-id")
+        )
+
+    def _done(self, feedback, code=status.HTTP_200_OK):
+        return Response(OwnFeedbackSerializer(self.get_queryset().get(pk=feedback.pk)).data, status=code)
+
+    @extend_schema(request=InAppSubmitSerializer, responses={201: OwnFeedbackSerializer})
+    def create(self, request):
+        """提交: the same choices and checks as the page (observer while serving, member upwards)."""
+        serializer = InAppSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        observers = list(serving_observers(request.user))
+        form = InAppFeedbackForm(
+            data=serializer.validated_data, observers=observers, member=getattr(request.user, "member", None)
+        )
+        if not form.is_valid():
+            raise exceptions.ValidationError(form.errors)
+        data = dict(form.cleaned_data)
+        source = data.pop("source")
+        observer = next((o for o in observers if source == f"observer:{o.pk}"), None)
+        feedback, _code = call_service(
+            services.do_submit_feedback,
+            acting_user=request.user,
+            channel=FeedbackChannel.OBSERVER if observer else FeedbackChannel.MEMBER,
+            observer=observer,
+            **data,
+        )
+        return self._done(feedback, status.HTTP_201_CREATED)
+
+    @extend_schema(request=RateSerializer, responses={200: OwnFeedbackSerializer})
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        """评价答复: 满意/基本满意/不满意, once answered (a later rating replaces the earlier one)."""
+        feedback = self.get_object()
+        serializer = RateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        call_service(
+            services.do_rate_reply,
+            feedback,
+            acting_user=request.user,
+            satisfaction=serializer.validated_data["satisfaction"],
         )
         return self._done(feedback)
 

@@ -217,6 +217,33 @@ ENDPOINTS = [
         **FEEDBACK,
     ),
     Endpoint("feedback-api:stats-list", STATS, api=True),
+    # The submitter's own items (read through `submitted_by`, any logged-in user; none in the world).
+    Endpoint("feedback-api:mine-list", OWN, api=True),
+    # Only 李四 (member_a1) holds a member record: a member may submit to A1; the others are refused (400).
+    Endpoint(
+        "feedback-api:mine-list",
+        statuses(400, s201=("member_a1",)),
+        api=True,
+        method="post",
+        url_kwarg="",
+        payload=lambda w, k: {
+            "source": "member",
+            "organization": w["a1"].pk,
+            "category": "conduct",
+            "subject": "建议",
+            "content": "希望按月公开党务。",
+        },
+    ),
+    # A public item has no submitting user: reading or rating it as one's own is a 404 for everyone.
+    Endpoint("feedback-api:mine-detail", statuses(404), api=True, **FEEDBACK),
+    Endpoint(
+        "feedback-api:mine-rate",
+        statuses(404),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"satisfaction": "satisfied"},
+        **FEEDBACK,
+    ),
 ]
 
 FEEDBACK_SETS = {

@@ -108,6 +108,18 @@ def new_survey(world: World, key: str) -> dict:
     }
 
 
+def new_api_survey(world: World, key: str) -> dict:
+    return {
+        **new_survey(world, key),
+        "questions": [
+            {"kind": "satisfaction", "text": "您对党组织的工作是否满意？"},
+            {"kind": "single", "text": "最关心的事项", "options": ["作风", "服务"]},
+        ],
+    }
+
+
+API_EDIT = statuses(403, s200=EDITORS)
+
 ENDPOINTS: list = [
     Endpoint("surveys:survey_list", statuses(200)),
     Endpoint("surveys:survey_add", EDIT),
@@ -170,6 +182,42 @@ ENDPOINTS: list = [
     Endpoint("surveys-api:survey-list", statuses(200), api=True),
     Endpoint("surveys-api:survey-detail", MEMBER_VIEW, api=True, **SURVEY),
     Endpoint("surveys-api:survey-results", MEMBER_VIEW, api=True, **SURVEY),
+    # Owners' writes through the API: a change grant over the survey's organization (others 403/404).
+    Endpoint(
+        "surveys-api:survey-list",
+        statuses(403, s201=EDITORS),
+        api=True,
+        outside="b1",
+        payload=new_api_survey,
+        **CREATE,
+    ),
+    Endpoint(
+        "surveys-api:survey-detail",
+        API_EDIT,
+        api=True,
+        method="patch",
+        payload=lambda w, k: {"title": "改名"},
+        **SURVEY,
+    ),
+    Endpoint(
+        "surveys-api:survey-questions",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"kind": "text", "text": "意见建议", "required": False},
+        **SURVEY,
+    ),
+    Endpoint("surveys-api:survey-open", API_EDIT, api=True, method="post", **SURVEY),
+    # The matrix survey is a draft: closing it is refused by the service (400) for whoever may.
+    Endpoint("surveys-api:survey-close", statuses(403, s400=EDITORS), api=True, method="post", **SURVEY),
+    Endpoint(
+        "surveys-api:survey-tokens",
+        statuses(403, s201=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"count": 2},
+        **SURVEY,
+    ),
 ]
 
 
