@@ -110,6 +110,7 @@ class DraftSerializer(serializers.ModelSerializer):
         return []
 
 
+@extend_schema_serializer(component_name="ReportDraftCreate")
 class DraftCreateSerializer(serializers.Serializer):
     template = serializers.IntegerField(help_text="模板")
     organization = serializers.IntegerField(help_text="党组织")
@@ -126,6 +127,7 @@ class DraftCreateSerializer(serializers.Serializer):
         return attrs
 
 
+@extend_schema_serializer(component_name="ReportRefresh")
 class RefreshSerializer(serializers.Serializer):
     numbers = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
@@ -134,6 +136,7 @@ class RefreshSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(component_name="ReportFigureInfo")
 class FigureInfoSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
@@ -141,6 +144,7 @@ class FigureInfoSerializer(serializers.Serializer):
     description = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="ReportTracedRecord")
 class TracedRecordSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.CharField()
@@ -148,6 +152,7 @@ class TracedRecordSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="ReportFigureTrace")
 class FigureTraceSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
