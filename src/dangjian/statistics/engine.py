@@ -114,6 +114,9 @@ def members(p: Params):
     tables 1 and 3–9."""
     then_q = asof.in_subtree_on(p.path, p.before)
     now_q = asof.in_subtree_on(p.path, p.day)
+    # Without transfers across the subtree's edge in the period (always so for a tree root), both
+    # conditions are the same range as the WHERE: true for every row, so the CASEs need not test them.
+    moved = then_q != now_q
     transferred_in = MemberTransfer.objects.filter(
         kind=TransferKind.IN, transferred_on__range=(p.start, p.day)
     ).values("member_id")
@@ -123,26 +126,30 @@ def members(p: Params):
     for prefix, field in (("_j", "joined_on"), ("_c", "confirmed_on"), ("_l", "status_changed_on")):
         queryset = buckets.with_age_parts(queryset, field, prefix)
     leaving_statuses = [status for status, _label in LEAVING_WAYS.buckets]
-    left = now_q & Q(status__in=leaving_statuses, status_changed_on__range=(p.start, p.day))
-    admitted = now_q & Q(joined_on__range=(p.start, p.day))
-    confirmed = now_q & Q(confirmed_on__range=(p.start, p.day))
+
+    def here(condition: Q, subtree: Q) -> Q:
+        return subtree & condition if moved else condition
+
+    left = here(Q(status__in=leaving_statuses, status_changed_on__range=(p.start, p.day)), now_q)
+    admitted = here(Q(joined_on__range=(p.start, p.day)), now_q)
+    confirmed = here(Q(confirmed_on__range=(p.start, p.day)), now_q)
     elsewhere = _handled_elsewhere(p, "joined_on"), _handled_elsewhere(p, "confirmed_on")
     if elsewhere[0]:
         admitted &= ~Q(pk__in=elsewhere[0])
     if elsewhere[1]:
         confirmed &= ~Q(pk__in=elsewhere[1])
     dims = {
-        "d_was": _yes(then_q & Q(_then__in=asof.ON_ROLL)),
-        "d_is": _yes(now_q & Q(_now__in=asof.ON_ROLL)),
+        "d_was": _yes(here(Q(_then__in=asof.ON_ROLL), then_q)),
+        "d_is": _yes(here(Q(_now__in=asof.ON_ROLL), now_q)),
         "d_in": buckets._case(
             When(joined_on__gte=p.start, then=_text("admitted")),
             When(pk__in=transferred_in, then=_text("transferred_in")),
-            When(~then_q, then=_text("moved_in")),
+            *([When(~then_q, then=_text("moved_in"))] if moved else []),
             default="other",
         ),
         "d_out": buckets._case(
             *[When(left & Q(status=status), then=_text(status)) for status in leaving_statuses],
-            When(~now_q, then=_text("moved_out")),
+            *([When(~now_q, then=_text("moved_out"))] if moved else []),
             default="other",
         ),
         "d_status": asof.status_on(p.day),
