@@ -26,4 +26,5 @@ def test_measure_tables_records_figures_and_the_comparison(world):
     measure_tables(run, world["root"], date(2025, 12, 31))
     assert [f.name for f in run.figures] == ["statistics_all_tables_p50", "statistics_all_tables_peak_rss_mb"]
     (comparison,) = run.comparisons
-    assert comparison.name == "statistics_all_tables" and comparison.target_speedup == 10
+    assert comparison.name == "statistics_all_tables_subtree" and comparison.target_speedup == 10
+    assert "示范县委 (7 organizations)" in comparison.baseline
