@@ -337,7 +337,25 @@ ASSESSMENT_SETS = by_role(
     inspector_a=("town_a",),
     sysadmin=("town_a", "town_b"),
 )
+
+
+def _rubric_committees(response):
+    return [rubric.organization_id for rubric in response.context["rubrics"]]
+
+
 LISTINGS: list = [
+    # Rubrics are read through their committee: a branch's administrator finds none.
+    Listing(
+        "evaluation:rubric_list",
+        _rubric_committees,
+        by_role(
+            county_admin=("town_a", "town_b"),
+            town_a_admin=("town_a",),
+            inspector_a=("town_a",),
+            sysadmin=("town_a", "town_b"),
+        ),
+        setup=assessments_everywhere,
+    ),
     Listing("evaluation-api:unit-list", _unit_orgs, UNIT_SETS, setup=assessments_everywhere),
     Listing("evaluation:assessment_list", _page_committees, ASSESSMENT_SETS, setup=assessments_everywhere),
 ]
