@@ -8,6 +8,7 @@ charts, so the page never shows a number it did not count.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from dangjian.core.figures import Period, figures
 
@@ -23,6 +24,20 @@ class Headline:
     link: str = ""
     description: str = ""
     registered: bool = False  # True: the value comes from the registry
+
+    def as_dict(self) -> dict:
+        value = self.value
+        if isinstance(value, Decimal):
+            value = float(value)
+        return {
+            "key": self.key,
+            "label": self.label,
+            "value": value,
+            "unit": self.unit,
+            "link": self.link,
+            "description": self.description,
+            "registered": self.registered,
+        }
 
 
 def _point(chart_key: str, category: str) -> Callable[[dict], tuple]:

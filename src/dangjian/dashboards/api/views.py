@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from ..access import dashboard_organizations
 from ..charts import CHART_KEYS, all_charts, one_chart
+from ..headline import headlines
 
 CHART_LIST = "、".join(CHART_KEYS)
 
@@ -29,7 +30,8 @@ def _about(organization, today) -> dict:
 
 
 class DashboardApiView(APIView):
-    """Every chart of the organization's dashboard: categories, series (with links to the records)."""
+    """Every chart of the organization's dashboard: categories, series (with links to the records), and
+    the headline figures (from the registry of named figures where registered)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -41,7 +43,10 @@ class DashboardApiView(APIView):
         organization = _organization(request, pk)
         today = timezone.localdate()
         charts = all_charts(organization, today)
-        return Response({**_about(organization, today), "charts": [chart.as_dict() for chart in charts]})
+        figures = [headline.as_dict() for headline in headlines(organization, today, charts)]
+        return Response(
+            {**_about(organization, today), "headlines": figures, "charts": [c.as_dict() for c in charts]}
+        )
 
 
 class ChartApiView(APIView):

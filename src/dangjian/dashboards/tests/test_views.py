@@ -120,6 +120,8 @@ def test_api_returns_the_same_charts(world, records, client_as):
     data = client.get(reverse("dashboards-api:dashboard", args=[world["town_a"].pk])).json()
     assert data["organization"] == world["town_a"].pk
     assert data["charts"] == expected
+    members = next(h for h in data["headlines"] if h["key"] == "members.total")
+    assert members["value"] == 3
     one = client.get(reverse("dashboards-api:chart", args=[world["town_a"].pk, "development"])).json()
     assert one["series"] == next(c for c in expected if c["key"] == "development")["series"]
     assert one["series"][0]["data"][0] == 2
