@@ -167,5 +167,5 @@ def test_every_member_figure_is_what_its_records_list(world, org):
 
 def test_a_few_queries_whatever_the_tree(world, django_assert_max_num_queries):
     for key in figure_keys("members."):
-        with django_assert_max_num_queries(1):
+        with django_assert_max_num_queries(2):
             get_figure(key).value(world["root"], Y2025)
