@@ -59,6 +59,10 @@ def navigation(request):
         items.append({"key": "feedback", "label": "意见建议", "url": reverse("feedback:feedback_list")})
     # Observers usually hold no role: their own submissions are reachable by any signed-in user.
     items.append({"key": "my_feedback", "label": "我的意见建议", "url": reverse("feedback:mine")})
+    if scope.allows("view"):
+        items.append({"key": "statistics", "label": "党内统计", "url": reverse("statistics:index")})
+        items.append({"key": "dashboards", "label": "工作看板", "url": reverse("dashboards:index")})
+        items.append({"key": "reports", "label": "汇报材料", "url": reverse("reports:draft_list")})
     if scope.allows("manage_users"):
         items.append({"key": "users", "label": "账号管理", "url": reverse("accounts:user_list")})
         items.append({"key": "calendar", "label": "节假日安排", "url": reverse("tasks:schedule_list")})

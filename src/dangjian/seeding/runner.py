@@ -27,6 +27,7 @@ from .inspections import seed_inspections
 from .originality import seed_originality
 from .people import add_years
 from .plan import OrgNode
+from .reports import seed_reports
 from .study import seed_demo_extras, seed_study_county
 from .surveys import seed_surveys
 from .targets import seed_targets
@@ -142,6 +143,7 @@ def _seed_county(result: SeedResult, today: datetime.date, log) -> OrgNode:
         log(seed_surveys(plan, today, result.seed))
         log(seed_feedback(plan, today, result.seed))
         log(seed_evaluation(plan, today, result.seed))
+        log(seed_reports(plan, today, result.seed))
         log("供“组织生活合规”演示的缺漏：")
         for line in life.gaps:
             log(f"  · {line}")

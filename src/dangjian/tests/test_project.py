@@ -114,3 +114,16 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_templates_carry_no_inline_style_or_script():
+    """The CSP allows styles and scripts from our own files only: a style="" attribute, a <style> block or an
+    inline <script> is blocked in the browser (and silently breaks the page). json_script's data blocks
+    (type="application/json") are not executed and are allowed."""
+    offenders = []
+    for template in (SRC / "dangjian").glob("**/templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        for needle in (' style="', "<style", "<script>"):
+            if needle in text:
+                offenders.append(f"{template.relative_to(SRC)}: {needle.strip()}")
+    assert offenders == []
