@@ -1,17 +1,11 @@
-"""The 工作看板 in headless Chromium under the real CSP: every chart is drawn on a canvas, no CSP violation
-or console error is reported, 导出图片 downloads a PNG made from a data URL, and the print view shows
-pictures of the charts with the navigation hidden."""
-
-import os
-import shutil
+"""The 工作看板 (dashboards) in headless Chromium under the real CSP: every chart is drawn on a canvas, no CSP
+violation or console error is reported, 导出图片 downloads a PNG made from a data URL, and the print view
+shows pictures of the charts with the navigation hidden."""
 
 import pytest
 
 from dangjian.core.testing import build_world
 from dangjian.core.testing.fixtures import PASSWORD
-
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,23 +18,10 @@ document.addEventListener("securitypolicyviolation", function (event) {
 """
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium 未安装（apt-get install chromium）")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, live_server):
+    """Like tests/browser/conftest.py's page (the session's browser: a second Playwright loop in the same
+    worker would fail), with downloads accepted and the CSP watcher installed."""
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
     context.add_init_script(WATCH_CSP)
     page = context.new_page()
