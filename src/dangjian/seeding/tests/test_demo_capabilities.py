@@ -23,11 +23,28 @@ from dangjian.audit.models import AuditEvent
 from dangjian.development import engine, services
 from dangjian.development.models import DevelopmentFile, DevelopmentPlan, DualRequirement, Step
 from dangjian.development.statistics import plan_progress
+from dangjian.evaluation.choices import AssessmentStatus, ScoreSource
+from dangjian.evaluation.models import Appeal, Assessment, ItemScore
 from dangjian.inspections.choices import FindingStatus, PlanStatus
 from dangjian.inspections.models import Finding, InspectionPlan, Sample, TeamUnit
 from dangjian.organizations.models import Organization
 from dangjian.originality.models import OriginalityCheck, ReferenceText
 from dangjian.pytest_plugin import seed_migration_data
+from dangjian.study.models import (
+    Course,
+    Note,
+    NoteReview,
+    PointsSetting,
+    StudyCompletion,
+    StudyItem,
+    StudyPlan,
+)
+from dangjian.study.points import points_enabled
+from dangjian.study.progress import assigned_items
+from dangjian.study.texts import char_count
+from dangjian.study.totals import per_member
+from dangjian.surveys import results
+from dangjian.surveys.models import ReviewDecision, ReviewRound, Survey
 from dangjian.targets.choices import TargetStatus
 from dangjian.targets.models import Commitment, Evaluation, Indicator, Target
 from dangjian.targets.rollup import rollup
@@ -187,7 +204,7 @@ def test_demo_recommendations_and_cohort(demo):
 # partly signed; last year's evaluated.
 def test_demo_targets(demo):
     line = next(line for line in demo.splitlines() if line.startswith("目标责任："))
-    print(line)
+    assert line
     this, last = timezone.localdate().year, timezone.localdate().year - 1
     top = Target.objects.get(year=this, parent__isnull=True)
     assert top.organization.name.endswith("教育局委员会") and top.issued_by.depth == 1
@@ -205,3 +222,81 @@ def test_demo_targets(demo):
         Evaluation.objects.filter(target__year=last, finalized=True).count()
         == Target.objects.filter(year=last).count()
     )
+
+
+# evaluation: the 教育局党委's 五好党支部 rubric assessed for the year before last and last year, published
+# with ranks and rank changes, computed items from the records, a reconciled conflict and two appeals.
+def test_demo_assessments_with_ranking_and_rank_change(demo):
+    line = next(line for line in demo.splitlines() if line.startswith("考核评价："))
+    assert line
+    last_year = timezone.localdate().year - 1
+    last = Assessment.objects.get(year=last_year)
+    assert last.status == AssessmentStatus.PUBLISHED and last.previous.year == last_year - 1
+    units = list(last.units.all())
+    assert len(units) >= 5 and all(unit.rank and unit.rating for unit in units)
+    assert any(unit.rank_change for unit in units)
+    computed = ItemScore.objects.filter(unit__assessment=last, source=ScoreSource.COMPUTED)
+    assert computed.filter(item__source_key="compliance_rate", value__isnull=False).exists()
+    assert computed.exclude(evidence_url="").exists()
+    assert ItemScore.objects.filter(unit__assessment=last, source=ScoreSource.RECONCILED).exists()
+    assert set(Appeal.objects.values_list("decision", flat=True)) == {"changed", "upheld"}
+    client = Client()
+    client.force_login(
+        User.objects.get(username="jiaoyu_zzb"), backend="django.contrib.auth.backends.ModelBackend"
+    )
+    page = client.get(reverse("evaluation:assessment_detail", args=[last.pk]))
+    assert page.status_code == 200 and "位次" in page.content.decode()
+    sheet = client.get(reverse("evaluation:unit_sheet", args=[units[0].pk]))
+    assert sheet.status_code == 200
+
+
+# surveys: a public satisfaction survey with results (满意率 ≥ 90%, last year's for comparison), a small
+# suppressed one, and last year's 民主评议党员 of the demo village with final decisions.
+def test_demo_surveys(demo):
+    line = next(x for x in demo.splitlines() if x.startswith("群众测评："))
+    assert "民主评议党员" in line
+    big = Survey.objects.get(title__endswith=f"{timezone.localdate().year}年度群众满意度测评")
+    result = results.survey_results(big)
+    assert result.respondents == 40 and result.broad_rate >= 90
+    assert result.previous is not None and result.previous.respondents == 30
+    small = Survey.objects.get(title__endswith="便民服务站满意度测评")
+    assert results.survey_results(small).suppressed
+    review = ReviewRound.objects.get()
+    assert review.concluded_on is not None
+    decisions = ReviewDecision.objects.filter(round=review)
+    assert decisions.count() == review.survey.questions.count() > 0
+    assert decisions.filter(grade="basic").exclude(reason="").count() == 1
+    assert decisions.filter(grade="excellent").count() * 3 <= decisions.count()
+
+    client = Client()
+    client.force_login(User.objects.get(username="jiaoyu_zzb"), "django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("surveys:survey_results", args=[big.pk])).content.decode()
+    assert results.BROAD_DEFINITION in page
+
+
+# study: plans, completions, a 冬训 course, notes (some copied), reviews, points.
+def test_the_demo_has_a_plan_a_course_notes_and_reviews(demo):
+    assert StudyPlan.objects.filter(published=True).count() == 2
+    assert StudyItem.objects.filter(audience="leading_cadres").count() == 6
+    assert StudyItem.objects.filter(audience="organization").count() == 1
+    assert StudyCompletion.objects.filter(method="session").exists()
+    assert Course.objects.filter(kind="winter_training", sessions__attendance__present=True).exists()
+    note = Note.objects.order_by("id").first()
+    assert note.char_count == char_count(note.text) and 300 <= note.char_count <= 2000
+    assert NoteReview.objects.exists()
+    # Deliberate near-copies: some note shares most of its paragraphs with another one.
+    texts = list(Note.objects.values_list("text", flat=True))
+    paragraphs = {}
+    for text in texts:
+        for paragraph in text.split("\n")[1:-1]:
+            paragraphs[paragraph] = paragraphs.get(paragraph, 0) + 1
+    assert any(count > 1 for count in paragraphs.values())
+
+
+def test_the_demo_member_has_items_hours_and_points(demo):
+    member = User.objects.get(username="dangyuan").member
+    assert len(assigned_items(member, timezone.localdate().year)) >= 24
+    assert PointsSetting.objects.get().enabled and points_enabled(member.organization)
+    today = timezone.localdate()
+    study = per_member(member.organization.path, today.replace(month=1, day=1), today)[member.pk]
+    assert study.items > 0
