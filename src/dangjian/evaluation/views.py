@@ -6,10 +6,12 @@ the committee's setting allows it. Organizations are ranked, never people.
 """
 
 from collections import Counter
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView, TemplateView, View
@@ -35,6 +37,68 @@ def reason(error) -> str:
 
 def ranking(assessment):
     return assessment.units.select_related("organization").order_by("rank", "organization__path")
+
+
+class ItemRowsFormMixin:
+    """A score sheet form of one row per item (``item_<pk>``, ``comment_<pk>``), saved all or nothing.
+
+    Each refused row is named (第N项“…”) in a message and beside its field; when any row is refused nothing
+    is saved and the page comes back with what the person typed, so a sheet is never half-written.
+    """
+
+    noun = ""  # 评分 / 自评, in the confirmation
+    url_name = ""
+
+    def stored(self, unit) -> dict:
+        """The rows already saved, by item id."""
+        raise NotImplementedError
+
+    def stored_value(self, item, row) -> str:
+        return "" if row is None else str(row.points)
+
+    def save_row(self, unit, item, raw: str, comment: str) -> bool:
+        """Store one filled row; say whether anything was stored."""
+        raise NotImplementedError
+
+    def get_context_data(self, errors=None, **kwargs):
+        unit = self.target
+        stored = self.stored(unit)
+        posted = self.request.POST if errors else None
+        rows = []
+        for item in unit.assessment.version.items().select_related("section"):
+            row = stored.get(item.pk)
+            rows.append(
+                SimpleNamespace(
+                    item=item,
+                    value=posted.get(f"item_{item.pk}", "") if posted else self.stored_value(item, row),
+                    comment=posted.get(f"comment_{item.pk}", "") if posted else getattr(row, "comment", ""),
+                    error=(errors or {}).get(item.pk, ""),
+                )
+            )
+        return super().get_context_data(unit=unit, assessment=unit.assessment, rows=rows, **kwargs)
+
+    def post(self, request, pk):
+        unit = self.target
+        errors, saved = {}, 0
+        with transaction.atomic():
+            for item in unit.assessment.version.items():
+                raw = request.POST.get(f"item_{item.pk}", "").strip()
+                if not raw:
+                    continue
+                comment = request.POST.get(f"comment_{item.pk}", "")
+                try:
+                    saved += bool(self.save_row(unit, item, raw, comment))
+                except (ValidationError, PermissionDenied, ArithmeticError) as error:
+                    errors[item.pk] = reason(error)
+                    messages.error(request, f"第{item.position}项“{item.text[:15]}”：{errors[item.pk]}")
+            if errors:
+                transaction.set_rollback(True)
+        if errors:
+            messages.warning(request, f"有{len(errors)}项未通过校验，本次填写均未保存，请修改后重新提交。")
+            return self.render_to_response(self.get_context_data(errors=errors))
+        if saved:
+            messages.success(request, f"已保存{saved}项{self.noun}。")
+        return redirect(self.url_name, pk=unit.pk)
 
 
 class AssessmentListView(ScopedViewMixin, ListView):
@@ -250,52 +314,32 @@ class RubricDetailView(ScopedViewMixin, TemplateView):
         )
 
 
-class UnitScoreView(ScopedViewMixin, TemplateView):
+class UnitScoreView(ItemRowsFormMixin, ScopedViewMixin, TemplateView):
     """评分表 of an assessor for one unit: points of each assessed item, occurrences of each deduction
     item; computed items are shown as computed. The service refuses anyone not named as assessor."""
 
     model = AssessmentUnit
     target_kwarg = "pk"
     template_name = "evaluation/unit_score.html"
+    noun = "评分"
+    url_name = "evaluation:unit_score"
 
-    def get_context_data(self, **kwargs):
-        unit = self.target
-        items = list(unit.assessment.version.items().select_related("section"))
-        mine = {}
-        if self.request.user.is_authenticated:
-            rows = ItemScore.objects.filter(unit=unit, assessor=self.request.user)
-            mine = {row.item_id: row for row in rows}
-        return super().get_context_data(
-            unit=unit,
-            assessment=unit.assessment,
-            rows=[(item, mine.get(item.pk)) for item in items],
-            **kwargs,
-        )
+    def stored(self, unit):
+        if not self.request.user.is_authenticated:
+            return {}
+        return {row.item_id: row for row in ItemScore.objects.filter(unit=unit, assessor=self.request.user)}
 
-    def post(self, request, pk):
-        unit = self.target
-        saved, errors = 0, []
-        for item in unit.assessment.version.items():
-            raw = request.POST.get(f"item_{item.pk}", "").strip()
-            if not raw or item.method == ScoringMethod.COMPUTED:
-                continue
-            key = "occurrences" if item.method == ScoringMethod.DEDUCTION else "points"
-            try:
-                services.do_score_item(
-                    unit,
-                    item,
-                    acting_user=request.user,
-                    comment=request.POST.get(f"comment_{item.pk}", ""),
-                    **{key: raw},
-                )
-                saved += 1
-            except (ValidationError, PermissionDenied, ArithmeticError) as error:
-                errors.append(f"第{item.position}项“{item.text[:15]}”：{reason(error)}")
-        for message in errors:
-            messages.error(request, message)
-        if saved:
-            messages.success(request, f"已保存{saved}项评分。")
-        return redirect("evaluation:unit_score", pk=unit.pk)
+    def stored_value(self, item, row):
+        if row is not None and item.method == ScoringMethod.DEDUCTION:
+            return str(int(row.value))
+        return super().stored_value(item, row)
+
+    def save_row(self, unit, item, raw, comment):
+        if item.method == ScoringMethod.COMPUTED:
+            return False
+        key = "occurrences" if item.method == ScoringMethod.DEDUCTION else "points"
+        services.do_score_item(unit, item, acting_user=self.request.user, comment=comment, **{key: raw})
+        return True
 
 
 class ReconcileView(ScopedViewMixin, View):
@@ -406,7 +450,7 @@ class AssessmentStageView(ScopedViewMixin, View):
         return redirect(self.target.get_absolute_url())
 
 
-class UnitSelfView(ScopedViewMixin, TemplateView):
+class UnitSelfView(ItemRowsFormMixin, ScopedViewMixin, TemplateView):
     """单位自评: the unit's own points of each item while the assessment is in self-assessment; shown
     beside the final points for comparison, never counted in them."""
 
@@ -414,39 +458,13 @@ class UnitSelfView(ScopedViewMixin, TemplateView):
     scope_action = "change"
     target_kwarg = "pk"
     template_name = "evaluation/unit_self.html"
+    noun = "自评"
+    url_name = "evaluation:unit_self"
+    extra_context = {"nav": "evaluation"}
 
-    def get_context_data(self, **kwargs):
-        unit = self.target
-        items = list(unit.assessment.version.items().select_related("section"))
-        own = {row.item_id: row for row in unit.scores.filter(source=ScoreSource.SELF)}
-        return super().get_context_data(
-            nav="evaluation",
-            unit=unit,
-            assessment=unit.assessment,
-            rows=[(item, own.get(item.pk)) for item in items],
-            **kwargs,
-        )
+    def stored(self, unit):
+        return {row.item_id: row for row in unit.scores.filter(source=ScoreSource.SELF)}
 
-    def post(self, request, pk):
-        unit = self.target
-        saved, errors = 0, []
-        for item in unit.assessment.version.items():
-            raw = request.POST.get(f"item_{item.pk}", "").strip()
-            if not raw:
-                continue
-            try:
-                services.do_self_assess(
-                    unit,
-                    item,
-                    raw,
-                    acting_user=request.user,
-                    comment=request.POST.get(f"comment_{item.pk}", ""),
-                )
-                saved += 1
-            except (ValidationError, PermissionDenied, ArithmeticError) as error:
-                errors.append(f"第{item.position}项“{item.text[:15]}”：{reason(error)}")
-        for message in errors:
-            messages.error(request, message)
-        if saved:
-            messages.success(request, f"已保存{saved}项自评。")
-        return redirect("evaluation:unit_self", pk=unit.pk)
+    def save_row(self, unit, item, raw, comment):
+        services.do_self_assess(unit, item, raw, acting_user=self.request.user, comment=comment)
+        return True

@@ -195,10 +195,16 @@ def test_an_assessment_from_creation_to_results_through_the_pages(world, client_
     sheet = branch.get(reverse("evaluation:unit_sheet", args=[a1.pk])).content.decode()
     assert reverse("evaluation:unit_self", args=[a1.pk]) in sheet
     self_url = reverse("evaluation:unit_self", args=[a1.pk])
-    done = branch.post(self_url, {f"item_{assessed.pk}": "58", f"item_{deduction.pk}": "99"}, follow=True)
-    assert "组织生活会议记录缺项”的得分须在0到20" in done.content.decode()
+    refused = branch.post(self_url, {f"item_{assessed.pk}": "58", f"item_{deduction.pk}": "99"})
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "组织生活会议记录缺项”的得分须在0到20" in page
+    assert "本次填写均未保存" in page and 'value="99"' in page and 'value="58"' in page  # typed values kept
     a1.refresh_from_db()
-    assert a1.self_score == D("58")
+    assert a1.self_score is None and not a1.scores.filter(source="self").exists()  # all or nothing
+    done = branch.post(self_url, {f"item_{assessed.pk}": "58", f"item_{deduction.pk}": "9"}, follow=True)
+    assert "已保存2项自评" in done.content.decode()
+    a1.refresh_from_db()
+    assert a1.self_score == D("67")
     assert client_as("inspector_a").get(self_url).status_code == 403
     stage = reverse("evaluation:assessment_stage", args=[assessment.pk])
     assert branch.post(stage, {"step": "start"}).status_code == 404
