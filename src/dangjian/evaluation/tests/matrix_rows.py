@@ -219,9 +219,10 @@ ENDPOINTS: list = [
         **ASSESSMENT,
     ),
     Endpoint("evaluation:unit_self", statuses(403, s200=EDITORS), **UNIT),
+    # Published already: the sheet comes back with the service's refusal beside the row (nothing saved).
     Endpoint(
         "evaluation:unit_self",
-        statuses(403, s302=EDITORS),
+        statuses(403, s200=EDITORS),
         method="post",
         payload=lambda w, k: {f"item_{_item(w, k)}": "5"},
         **UNIT,
@@ -247,10 +248,10 @@ ENDPOINTS: list = [
         **DECIDE,
     ),
     Endpoint("evaluation:unit_score", UNIT_VIEW, **UNIT),
-    # Published already: the form comes back with the service's refusal.
+    # Published already: the form comes back with the service's refusal (200, nothing saved).
     Endpoint(
         "evaluation:unit_score",
-        statuses(404, s302=VIEWERS),
+        statuses(404, s200=VIEWERS),
         method="post",
         payload=lambda w, k: {f"item_{_item(w, k)}": "5"},
         **UNIT,
