@@ -4,10 +4,12 @@ Choice lists come from `visible_to(user, "change")`; the services validate the r
 versions, app usage), and their refusals come back as errors of the field they name.
 """
 
+import os
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.accounts.models import User
@@ -16,7 +18,7 @@ from dangjian.organizations.choices import BRANCH_KINDS, COMMITTEE_KINDS, Organi
 from dangjian.organizations.models import Organization
 
 from .choices import ComputeRule, RankingVisibility, ScoringMethod
-from .models import POINTS, RubricItem, RubricVersion
+from .models import POINTS, Assessment, RubricItem, RubricVersion
 
 
 def required(label: str) -> dict:
@@ -381,3 +383,51 @@ class AssessmentForm(forms.Form):
         if not self.units().exists():
             self.add_error("kinds", "考核范围内没有所选类别的党组织，请调整考核范围或类别。")
         return data
+
+
+def units_root(assessment: Assessment) -> Organization:
+    """The nearest organization above (or at) every unit of the assessment, the committee at most."""
+    committee = assessment.organization
+    paths = list(assessment.units.values_list("organization__path", flat=True))
+    common = os.path.commonprefix(paths) if paths else committee.path
+    common = common[: len(common) - len(common) % STEPLEN]
+    if not common.startswith(committee.path):
+        return committee
+    return Organization.objects.get(path=common)
+
+
+def assessor_choices(assessment: Assessment):
+    """Who may be named on an existing assessment: the candidates over its units (as on 新建考核), and
+    those named now, so that they can be removed."""
+    candidates = assessor_candidates(assessment.organization, units_root(assessment)).values("pk")
+    named = assessment.assessors.values("pk")
+    return User.objects.filter(Q(pk__in=candidates) | Q(pk__in=named)).order_by("username")
+
+
+def user_label(user) -> str:
+    name = user.get_full_name()
+    return f"{name}（{user.username}）" if name else user.username
+
+
+class AssessorsForm(forms.Form):
+    """更改评分人 of an assessment not yet published (the whole list; see `services.do_set_assessors`)."""
+
+    assessors = forms.ModelMultipleChoiceField(
+        label="评分人",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="须能查看全部被考核单位。移除的评分人已打的分数保留在记录中，但不再计入考核得分。",
+        error_messages={
+            "invalid_choice": "所选评分人无权查看被考核单位。",
+            "invalid_pk_value": "所选评分人无权查看被考核单位。",
+            "invalid_list": "请选择评分人。",
+        },
+    )
+
+    def __init__(self, *args, assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessors"].queryset = assessor_choices(assessment)
+        self.fields["assessors"].label_from_instance = user_label
+        if not self.is_bound:
+            self.initial["assessors"] = list(assessment.assessors.values_list("pk", flat=True))

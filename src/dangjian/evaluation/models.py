@@ -312,6 +312,13 @@ class AssessmentUnit(TimeStampedModel):
 class ScoreQuerySet(ScopedQuerySet):
     scope_path_field = "unit__organization__path"
 
+    def counted(self, assessment):
+        """The rows that count in `assessment`'s results: all but the scores of assessors no longer named
+        (kept on record, see `services.do_set_assessors`). Scores from the command line name no assessor
+        and count."""
+        named = Assessment.assessors.through.objects.filter(assessment_id=assessment.pk).values("user_id")
+        return self.filter(models.Q(assessor__isnull=True) | models.Q(assessor__in=named))
+
 
 class ItemScore(TimeStampedModel):
     """One score of an item for a unit: its own, an assessor's, computed, reconciled or appealed."""

@@ -150,7 +150,8 @@ def results(assessment, units=None, items=None, computed=None) -> dict[int, Unit
     units = list(units if subset else assessment.units.all())
     items = list(items if items is not None else assessment.version.items())
     rows = defaultdict(list)
-    scores = ItemScore.objects.filter(unit__assessment=assessment).exclude(source=ScoreSource.SELF)
+    scores = ItemScore.objects.filter(unit__assessment=assessment).counted(assessment)
+    scores = scores.exclude(source=ScoreSource.SELF)
     if subset:
         scores = scores.filter(unit__in=[unit.pk for unit in units]) if len(units) <= 1000 else scores
     if computed is not None:

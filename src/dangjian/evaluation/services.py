@@ -291,18 +291,38 @@ def do_create_assessment(
 
 @transaction.atomic
 def do_set_assessors(assessment: Assessment, users, *, acting_user) -> None:
-    """Name the assessors; each needs view access to every assessed unit."""
+    """Name the assessors (the whole list, replacing the previous one) until the results are published;
+    each needs view access to every assessed unit.
+
+    A removed assessor's scores stay recorded (nothing is deleted; each score kept its own audit event)
+    but no longer count: results average the scores of the assessors named now (`ItemScore.objects
+    .counted`), so a conflict that came from a removed assessor goes with them, and naming them again
+    counts their scores again. Reconciled and appeal points and computed items do not depend on the
+    list. Once published the list is fixed: the published scores, ratings and ranks were computed from it.
+    """
     require(acting_user, assessment.organization, "change")
-    users = list(users)
+    if assessment.status == AssessmentStatus.PUBLISHED:
+        raise ValidationError({"assessors": f"考核“{assessment.name}”已公布结果，评分人不能再更改。"})
+    users = list(dict.fromkeys(users))
     paths = list(assessment.units.values_list("organization__path", flat=True))
     blind = [
         user.get_username() for user in users if not all(get_scope(user).covers(p, "view") for p in paths)
     ]
     if blind:
         raise ValidationError({"assessors": f"评分人须能查看全部被考核单位：{'、'.join(blind)}"})
+    before = set(assessment.assessors.all())
+    if before == set(users):
+        return
     assessment.assessors.set(users)
-    names = "、".join(user.get_username() for user in users)
-    audit.record("update", assessment, acting_user=acting_user, message=f"评分人：{names}")
+    names = "、".join(user.get_username() for user in users) or "未指定"
+    message = f"评分人：{names}"
+    added = [user.get_username() for user in users if user not in before]
+    removed = sorted(user.get_username() for user in before - set(users))
+    if before and added:
+        message += f"；新增：{'、'.join(added)}"
+    if removed:
+        message += f"；移除：{'、'.join(removed)}（已打的分数保留，不再计入）"
+    audit.record("update", assessment, acting_user=acting_user, message=message)
 
 
 def _status(assessment: Assessment, *allowed) -> None:

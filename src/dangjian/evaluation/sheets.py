@@ -79,7 +79,7 @@ def sheet_rows(unit) -> list[SheetRow]:
     items = list(assessment.version.items().select_related("section"))
     result = scoring.results(assessment, [unit], items)[unit.pk]
     by_item = {}
-    for row in unit.scores.order_by("item", "source", "pk"):
+    for row in unit.scores.counted(assessment).order_by("item", "source", "pk"):
         by_item.setdefault(row.item_id, []).append(row)
     sheet = []
     for item in items:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("add/", views.AssessmentCreateView.as_view(), name="assessment_add"),
     path("<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment_detail"),
     path("<int:pk>/stage/", views.AssessmentStageView.as_view(), name="assessment_stage"),
+    path("<int:pk>/assessors/", views.AssessorsView.as_view(), name="assessment_assessors"),
     path("<int:pk>/export/", views.AssessmentExportView.as_view(), name="assessment_export"),
     path("<int:pk>/appeals/<int:appeal_pk>/decide/", views.AppealDecideView.as_view(), name="appeal_decide"),
     path("rubrics/", views_rubrics.RubricListView.as_view(), name="rubric_list"),

@@ -22,7 +22,7 @@ from dangjian.core.views import ScopedViewMixin
 
 from . import services, sheets
 from .choices import AssessmentStatus, RankingVisibility, ScoreSource, ScoringMethod
-from .forms import AssessmentForm, committees
+from .forms import AssessmentForm, AssessorsForm, committees
 from .models import Appeal, Assessment, AssessmentUnit, ItemScore, Rubric, RubricItem
 from .sheets import committee_sees
 from .views_rubrics import add_errors, sources_by_key
@@ -142,6 +142,7 @@ class AssessmentDetailView(ScopedViewMixin, TemplateView):
         assessment = self.target
         units = list(ranking(assessment))
         published = assessment.status == AssessmentStatus.PUBLISHED
+        may_manage = get_scope(self.request.user).covers(assessment.organization.path, "change")
         return super().get_context_data(
             assessment=assessment,
             units=units,
@@ -151,12 +152,37 @@ class AssessmentDetailView(ScopedViewMixin, TemplateView):
             if published
             else [],
             bands=assessment.version.bands.all(),
-            may_manage=get_scope(self.request.user).covers(assessment.organization.path, "change"),
+            may_manage=may_manage,
+            assessors_form=AssessorsForm(assessment=assessment)
+            if may_manage and assessment.status != AssessmentStatus.PUBLISHED
+            else None,
             appeals=Appeal.objects.filter(unit__assessment=assessment).select_related(
                 "unit__organization", "item"
             ),
             **kwargs,
         )
+
+
+class AssessorsView(ScopedViewMixin, View):
+    """更改评分人 (POST from the assessment page, the committee) until the results are published."""
+
+    model = Assessment
+    scope_action = "change"
+    target_kwarg = "pk"
+
+    def post(self, request, pk):
+        form = AssessorsForm(request.POST, assessment=self.target)
+        if not form.is_valid():
+            messages.error(request, "；".join(form.errors["assessors"]))
+            return redirect(self.target.get_absolute_url())
+        try:
+            services.do_set_assessors(self.target, form.cleaned_data["assessors"], acting_user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, reason(error))
+        else:
+            names = "、".join(user.get_username() for user in form.cleaned_data["assessors"]) or "未指定"
+            messages.success(request, f"评分人已更新：{names}。")
+        return redirect(self.target.get_absolute_url())
 
 
 class AssessmentExportView(ScopedViewMixin, View):

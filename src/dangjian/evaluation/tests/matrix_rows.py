@@ -218,6 +218,14 @@ ENDPOINTS: list = [
         payload=lambda w, k: {"step": "start"},
         **ASSESSMENT,
     ),
+    # Published already: the service refuses to change the assessors (a message on the page).
+    Endpoint(
+        "evaluation:assessment_assessors",
+        COMMITTEE_WRITE,
+        method="post",
+        payload=lambda w, k: {"assessors": []},
+        **ASSESSMENT,
+    ),
     Endpoint("evaluation:unit_self", statuses(403, s200=EDITORS), **UNIT),
     # Published already: the sheet comes back with the service's refusal beside the row (nothing saved).
     Endpoint(
