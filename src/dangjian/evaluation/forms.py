@@ -57,6 +57,22 @@ class SectionForm(forms.Form):
     )
 
 
+def without_stale_fields(data: dict) -> dict:
+    """An item's values with the fields its method does not use cleared (also the API's item writes)."""
+    method = data.get("method")
+    if data.get("floor") is None:
+        data["floor"] = Decimal("0")
+    if method != ScoringMethod.COMPUTED:
+        data["source_key"], data["rule"], data["threshold"] = "", "", None
+    elif data.get("rule") == ComputeRule.PER_OCCURRENCE:
+        data["threshold"] = None
+    else:
+        data["per_occurrence"], data["floor"] = None, Decimal("0")
+    if method == ScoringMethod.ASSESSED:
+        data["per_occurrence"], data["floor"] = None, Decimal("0")
+    return data
+
+
 class ItemForm(forms.ModelForm):
     """One 评分细则. Fields the chosen method does not use are cleared, so a row never carries a stale
     rule (e.g. a threshold left over from a computed item now scored by assessors)."""
@@ -117,21 +133,10 @@ class ItemForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        method = data.get("method")
-        if data.get("floor") is None:
-            data["floor"] = Decimal("0")
         for name in ("threshold", "per_occurrence", "floor"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, f"{self.fields[name].label}不能为负数。")
-        if method != ScoringMethod.COMPUTED:
-            data["source_key"], data["rule"], data["threshold"] = "", "", None
-        elif data.get("rule") == ComputeRule.PER_OCCURRENCE:
-            data["threshold"] = None
-        else:
-            data["per_occurrence"], data["floor"] = None, Decimal("0")
-        if method == ScoringMethod.ASSESSED:
-            data["per_occurrence"], data["floor"] = None, Decimal("0")
-        return data
+        return without_stale_fields(data)
 
     def _post_clean(self):
         """The service validates the model (full_clean), so its messages are reported once."""
@@ -158,29 +163,38 @@ class BaseBandFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        bands, seen_labels, seen_scores = [], {}, {}
+        rows = []
         for number, form in enumerate(self.forms, start=1):
             label = (form.cleaned_data.get("label") or "").strip()
             score = form.cleaned_data.get("min_score")
-            if not label and score is None:
-                continue
-            if not label or score is None:
-                raise ValidationError(f"第{number}行：请同时填写等次名称和最低分。")
-            if score < 0:
-                raise ValidationError(f"第{number}行：“{label}”的最低分不能为负数。")
-            if self.total and score > self.total:
-                raise ValidationError(f"第{number}行：“{label}”的最低分{score}高于细则满分{self.total}。")
-            if label in seen_labels:
-                raise ValidationError(f"第{number}行：等次“{label}”与第{seen_labels[label]}行重复。")
-            if score in seen_scores:
-                raise ValidationError(
-                    f"第{number}行：“{label}”的最低分与第{seen_scores[score]}行相同，无法区分等次。"
-                )
-            seen_labels[label], seen_scores[score] = number, number
-            bands.append((label, score))
-        if not bands:
-            raise ValidationError("请至少填写一个评定等次。")
-        self.bands = sorted(bands, key=lambda band: -band[1])
+            if label or score is not None:
+                rows.append((number, label, score))
+        self.bands = checked_bands(rows, self.total)
+
+
+def checked_bands(rows, total=None) -> list[tuple[str, Decimal]]:
+    """A rating scale from numbered rows [(row number, label, lowest score)], highest band first; refuses
+    a half-filled row, a negative score or one above the rubric's total, a repeated label or score
+    (the editor's form and the API)."""
+    bands, seen_labels, seen_scores = [], {}, {}
+    for number, label, score in rows:
+        if not label or score is None:
+            raise ValidationError(f"第{number}行：请同时填写等次名称和最低分。")
+        if score < 0:
+            raise ValidationError(f"第{number}行：“{label}”的最低分不能为负数。")
+        if total and score > total:
+            raise ValidationError(f"第{number}行：“{label}”的最低分{score}高于细则满分{total}。")
+        if label in seen_labels:
+            raise ValidationError(f"第{number}行：等次“{label}”与第{seen_labels[label]}行重复。")
+        if score in seen_scores:
+            raise ValidationError(
+                f"第{number}行：“{label}”的最低分与第{seen_scores[score]}行相同，无法区分等次。"
+            )
+        seen_labels[label], seen_scores[score] = number, number
+        bands.append((label, score))
+    if not bands:
+        raise ValidationError("请至少填写一个评定等次。")
+    return sorted(bands, key=lambda band: -band[1])
 
 
 BandFormSet = forms.formset_factory(BandForm, formset=BaseBandFormSet, extra=0)
@@ -343,6 +357,19 @@ class AssessmentForm(forms.Form):
         if not str(raw or "").isdigit():
             return None
         return self.fields["subtree"].queryset.filter(pk=raw).first()
+
+    def create_kwargs(self) -> dict:
+        """The arguments of `services.do_create_assessment` from the valid form (the page and the API)."""
+        data = self.cleaned_data
+        return {
+            "version": data["version"],
+            "name": data["name"],
+            "year": data["year"],
+            "organizations": self.units(),
+            "assessors": data["assessors"],
+            "ranking_visibility": data["ranking_visibility"],
+            "conflict_threshold": data["conflict_threshold"],
+        }
 
     def units(self):
         """The organizations assessed: active, of the chosen kinds, below the chosen subtree's node."""

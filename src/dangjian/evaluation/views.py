@@ -419,18 +419,8 @@ class AssessmentCreateView(ScopedViewMixin, View):
     def post(self, request):
         form = AssessmentForm(request.POST, user=request.user)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                assessment = services.do_create_assessment(
-                    data["version"],
-                    name=data["name"],
-                    year=data["year"],
-                    organizations=form.units(),
-                    assessors=data["assessors"],
-                    ranking_visibility=data["ranking_visibility"],
-                    conflict_threshold=data["conflict_threshold"],
-                    acting_user=request.user,
-                )
+                assessment = services.do_create_assessment(**form.create_kwargs(), acting_user=request.user)
             except (ValidationError, PermissionDenied) as error:
                 add_errors(form, error)
             else:

@@ -62,6 +62,51 @@ def matrix_appeal(world: World, key: str):
     )
 
 
+def matrix_draft_rubric(world: World, key: str):
+    """An unpublished rubric of the town committee `key` (one item and a scale: ready to publish)."""
+    from dangjian.evaluation import services
+    from dangjian.evaluation.models import Rubric
+
+    found = Rubric.objects.filter(organization=world[key], name="矩阵草稿细则").first()
+    if found is not None:
+        return found
+    rubric = services.do_create_rubric(world[key], "矩阵草稿细则", acting_user=None)
+    version = rubric.latest_version()
+    section = services.do_add_section(version, "支部班子好", acting_user=None)
+    services.do_add_item(section, acting_user=None, text="班子团结", points=Decimal("10"))
+    services.do_set_bands(version, [("合格", 0)], acting_user=None)
+    return rubric
+
+
+def _staged(world: World, key: str, name: str, *, scoring: bool):
+    """Another assessment of the town `key` (or of the town above the branch `key`) with the matrix
+    version: in self-assessment, or in scoring with every unit scored (ready to finalize)."""
+    from dangjian.evaluation import services
+    from dangjian.evaluation.models import Assessment
+
+    town = PARENT.get(key, key)
+    found = Assessment.objects.filter(organization=world[town], name=name).first()
+    if found is not None:
+        return found
+    version = matrix_assessment(world, key).version
+    assessment = services.do_create_assessment(
+        version, name=name, year=2026, organizations=[world[k] for k in BRANCHES[town]], acting_user=None
+    )
+    if scoring:
+        services.do_start_scoring(assessment, acting_user=None)
+        for unit in assessment.units.all():
+            services.do_score_item(unit, version.items().get(), points=8, acting_user=None)
+    return assessment
+
+
+def matrix_open_assessment(world: World, key: str):
+    return _staged(world, key, "矩阵自评中考核", scoring=False)
+
+
+def matrix_scoring_assessment(world: World, key: str):
+    return _staged(world, key, "矩阵评分中考核", scoring=True)
+
+
 def _item(world: World, key: str) -> int:
     return matrix_assessment(world, key).version.items().get().pk
 
@@ -314,6 +359,119 @@ ENDPOINTS: list = [
         method="post",
         payload=lambda w, k: {"decision": "upheld"},
         **APPEAL,
+    ),
+]
+
+
+# API writes: the committee's managers (TREE_MANAGERS) write; A1's administrator holds a change grant that
+# does not reach the town committee (404); roles that may change nothing anywhere are refused (403).
+API_WRITE = statuses(403, s200=TREE_MANAGERS, s404=("branch_a1_admin",))
+API_CREATE = statuses(403, s201=TREE_MANAGERS, s404=("branch_a1_admin",))
+DRAFT_RUBRIC = {**RUBRIC, "more_kwargs": lambda w, k: {"pk": matrix_draft_rubric(w, k).pk}}
+OPEN = {**ASSESSMENT, "more_kwargs": lambda w, k: {"pk": matrix_open_assessment(w, k).pk}}
+SCORING = {**ASSESSMENT, "more_kwargs": lambda w, k: {"pk": matrix_scoring_assessment(w, k).pk}}
+OPEN_UNIT = {
+    **UNIT,
+    "more_kwargs": lambda w, k: {"pk": matrix_open_assessment(w, k).units.get(organization=w[k]).pk},
+}
+# A payload naming what the user may not choose (a committee or version elsewhere) is a 400 naming the
+# field, as the pages' forms refuse it; nothing is written.
+ENDPOINTS += [
+    Endpoint(
+        "evaluation-api:rubric-list",
+        statuses(403, s201=TREE_MANAGERS, s400=("branch_a1_admin",)),
+        api=True,
+        method="post",
+        url_kwarg="",
+        target="town_a",
+        outside="town_b",
+        outside_status=400,
+        payload=lambda w, k: {"organization": w[k].pk, "name": "矩阵API细则"},
+    ),
+    # The matrix version is used by an assessment: the writes land in a new draft version.
+    Endpoint("evaluation-api:rubric-copy", API_CREATE, api=True, method="post", **RUBRIC),
+    Endpoint(
+        "evaluation-api:rubric-sections",
+        API_CREATE,
+        api=True,
+        method="post",
+        payload=lambda w, k: {"title": "组织生活好"},
+        **RUBRIC,
+    ),
+    Endpoint(
+        "evaluation-api:rubric-bands",
+        API_WRITE,
+        api=True,
+        method="post",
+        payload=lambda w, k: {
+            "bands": [{"label": "五好", "min_score": "9"}, {"label": "合格", "min_score": "0"}]
+        },
+        **RUBRIC,
+    ),
+    Endpoint("evaluation-api:rubric-publish", API_WRITE, api=True, method="post", **DRAFT_RUBRIC),
+    Endpoint("evaluation-api:section-detail", COMMITTEE_VIEW, api=True, **SECTION),
+    Endpoint(
+        "evaluation-api:section-detail",
+        API_WRITE,
+        api=True,
+        method="patch",
+        payload=lambda w, k: {"title": "支部班子建设好"},
+        **SECTION,
+    ),
+    Endpoint(
+        "evaluation-api:section-items",
+        API_CREATE,
+        api=True,
+        method="post",
+        payload=lambda w, k: {"text": "分工明确", "points": "5"},
+        **SECTION,
+    ),
+    Endpoint("evaluation-api:section-remove", API_WRITE, api=True, method="post", **SECTION),
+    Endpoint("evaluation-api:item-detail", COMMITTEE_VIEW, api=True, **ITEM),
+    Endpoint(
+        "evaluation-api:item-detail",
+        API_WRITE,
+        api=True,
+        method="patch",
+        payload=lambda w, k: {"points": "8"},
+        **ITEM,
+    ),
+    Endpoint("evaluation-api:item-remove", API_WRITE, api=True, method="post", **ITEM),
+    Endpoint(
+        "evaluation-api:assessment-list",
+        statuses(403, s201=TREE_MANAGERS, s400=("branch_a1_admin",)),
+        api=True,
+        method="post",
+        url_kwarg="",
+        target="town_a",
+        outside="town_b",
+        outside_status=400,
+        payload=lambda w, k: {
+            "version": matrix_assessment(w, k).version_id,
+            "name": "矩阵API考核",
+            "year": 2025,
+            "kinds": ["branch"],
+        },
+    ),
+    Endpoint(
+        "evaluation-api:assessment-assessors",
+        API_WRITE,
+        api=True,
+        method="post",
+        payload=lambda w, k: {"assessors": [w["town_a_admin"].pk] if k == "town_a" else []},
+        **SCORING,
+    ),
+    Endpoint("evaluation-api:assessment-start-scoring", API_WRITE, api=True, method="post", **OPEN),
+    Endpoint("evaluation-api:assessment-fill-computed", API_WRITE, api=True, method="post", **SCORING),
+    Endpoint("evaluation-api:assessment-finalize", API_WRITE, api=True, method="post", **SCORING),
+    # The unit's own administrators (and those above them) assess it; read-only roles are refused.
+    Endpoint(
+        "evaluation-api:unit-self-assess",
+        statuses(403, s200=EDITORS),
+        api=True,
+        method="post",
+        payload=lambda w, k: {"item": _item(w, k), "points": "5"},
+        **OPEN_UNIT,
     ),
 ]
 
