@@ -329,6 +329,9 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "dangjian.inspections.choices.FindingStatus",
         "FeedbackCategoryEnum": "dangjian.feedback.choices.FeedbackCategory",
         "SatisfactionEnum": "dangjian.core.choices.Satisfaction",
+        # … and two under "method".
+        "CompletionMethodEnum": "dangjian.study.choices.CompletionMethod",
+        "ScoringMethodEnum": "dangjian.evaluation.choices.ScoringMethod",
     },
 }
 

@@ -31,10 +31,6 @@ def values_help(choices) -> str:
 
 class ItemSerializer(serializers.ModelSerializer):
     section = serializers.CharField(source="section.title", read_only=True)
-    # A string in the schema: study's completions already name the enum of a field called "method".
-    method = serializers.CharField(
-        read_only=True, help_text=f"评分方式。{values_help(ScoringMethod.choices)}"
-    )
     version = serializers.IntegerField(
         source="section.version_id", read_only=True, help_text="细则版本ID（修改已被使用的版本时为新版本）"
     )
