@@ -276,13 +276,19 @@ def do_submit_public(token: str, data: dict, *, today: date | None = None) -> No
     returned: the caller has no business with the anonymous response."""
     today = today or timezone.localdate()
     token_hash = hash_token(token or "")
-    found = SurveyToken.objects.select_related("survey").filter(token_hash=token_hash).first()
-    if found is None:
-        raise ValidationError(UNKNOWN_MESSAGE)
-    survey = found.survey
+    if connection.vendor == "postgresql":
+        found = _link_state_sql(token_hash)
+        if found is None:
+            raise ValidationError(UNKNOWN_MESSAGE)
+        used, survey = found
+    else:
+        found = SurveyToken.objects.select_related("survey").filter(token_hash=token_hash).first()
+        if found is None:
+            raise ValidationError(UNKNOWN_MESSAGE)
+        used, survey = found.used, found.survey
     if not survey.accepts_on(today):
         raise ValidationError(CLOSED_MESSAGE)
-    if found.used:
+    if used:
         raise ValidationError(USED_MESSAGE)
     answers = build_answers(survey, data)
     if connection.vendor == "postgresql":
@@ -290,6 +296,32 @@ def do_submit_public(token: str, data: dict, *, today: date | None = None) -> No
             raise ValidationError(_refusal(token_hash, today))
     else:
         _spend_and_store(found, survey, answers, today)
+
+
+# What a submission reads of the survey before it is checked and stored (in the model's field order).
+_LINK_SURVEY_FIELDS = [
+    f.attname
+    for f in Survey._meta.concrete_fields
+    if f.attname in {"id", "status", "opens_on", "closes_on", "created_at"}
+]
+
+
+def _link_state_sql(token_hash: str) -> tuple[bool, Survey] | None:
+    """(used, survey with the fields a submission reads; the others load if touched) of a public link, by
+    one indexed read written out rather than built by the ORM: building the select_related statement was
+    a third of a public submission's time in the server. Nothing rests on it alone: the one-statement
+    store checks the link and the survey again."""
+    columns = ", ".join(f"s.{name}" for name in _LINK_SURVEY_FIELDS)
+    sql = (
+        f"SELECT t.used, {columns} FROM {SurveyToken._meta.db_table} t "  # noqa: S608 - names from meta
+        f"JOIN {Survey._meta.db_table} s ON s.id = t.survey_id WHERE t.token_hash = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_hash])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return row[0], Survey.from_db(connection.alias, _LINK_SURVEY_FIELDS, row[1:])
 
 
 @transaction.atomic
