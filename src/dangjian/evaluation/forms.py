@@ -32,6 +32,20 @@ def committees(user):
     )
 
 
+# What an editor sets on a 评分细则 (the page's form and the API's serializers).
+ITEM_FIELDS = (
+    "text",
+    "points",
+    "method",
+    "source_key",
+    "rule",
+    "threshold",
+    "per_occurrence",
+    "floor",
+    "evidence",
+)
+
+
 class RubricForm(forms.Form):
     organization = forms.ModelChoiceField(
         label="制定单位",
@@ -81,17 +95,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = RubricItem
-        fields = [
-            "text",
-            "points",
-            "method",
-            "source_key",
-            "rule",
-            "threshold",
-            "per_occurrence",
-            "floor",
-            "evidence",
-        ]
+        fields = list(ITEM_FIELDS)
         error_messages = {
             "text": {"required": "请填写考核内容。"},
             "points": required("分值"),

@@ -11,6 +11,7 @@ from dangjian.accounts.models import User
 from dangjian.organizations.models import Organization
 
 from ..choices import ComputeRule, RankingVisibility, ScoringMethod
+from ..forms import ITEM_FIELDS as EDITED_ITEM_FIELDS
 from ..forms import AssessmentForm, assessor_choices, checked_bands, committees, without_stale_fields
 from ..models import (
     Appeal,
@@ -23,6 +24,8 @@ from ..models import (
     RubricSection,
     RubricVersion,
 )
+
+ITEM_FIELDS = ("position", *EDITED_ITEM_FIELDS)
 
 
 def values_help(choices) -> str:
@@ -42,16 +45,7 @@ class ItemSerializer(serializers.ModelSerializer):
             "version",
             "section_id",
             "section",
-            "position",
-            "text",
-            "points",
-            "method",
-            "source_key",
-            "rule",
-            "threshold",
-            "per_occurrence",
-            "floor",
-            "evidence",
+            *ITEM_FIELDS,
         ]
 
 
@@ -282,20 +276,6 @@ class SectionWriteSerializer(serializers.Serializer):
         if not attrs:
             raise serializers.ValidationError("请填写要修改的内容（考核项目或序号）。")
         return attrs
-
-
-ITEM_FIELDS = (
-    "position",
-    "text",
-    "points",
-    "method",
-    "source_key",
-    "rule",
-    "threshold",
-    "per_occurrence",
-    "floor",
-    "evidence",
-)
 
 
 @extend_schema_serializer(component_name="RubricItemWrite")
