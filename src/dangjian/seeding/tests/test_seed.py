@@ -1,5 +1,5 @@
-"""`dangjian seed` at demo scale: the plan is deterministic and its paths follow treebeard (the seeded demo itself
-is checked in test_demo_capabilities, seeded once)."""
+"""`dangjian seed` at demo scale: the plan is deterministic and its paths follow treebeard (the seeded
+demo itself is checked in test_demo_capabilities, seeded once)."""
 
 import io
 
