@@ -119,6 +119,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class ScoreSerializer(serializers.ModelSerializer):
+    counted = serializers.SerializerMethodField(
+        help_text="是否计入考核结果：评分人被移出后，其评分保留在案但不再计入"
+    )
+
     class Meta:
         model = ItemScore
         fields = [
@@ -132,8 +136,14 @@ class ScoreSerializer(serializers.ModelSerializer):
             "evidence_url",
             "record_ids",
             "comment",
+            "counted",
         ]
         read_only_fields = ["source", "assessor", "value", "evidence_url", "record_ids"]
+
+    def get_counted(self, score) -> bool:
+        # The listing annotates it (ItemScore.objects.counted's rule); a score just made by a named
+        # assessor counts.
+        return getattr(score, "counted", True)
 
 
 class ScoreInputSerializer(serializers.Serializer):

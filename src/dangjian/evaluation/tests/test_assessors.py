@@ -131,3 +131,16 @@ def test_published_results_show_no_form_and_refuse_a_change(world, client_as):
     )
     assert "已公布结果，评分人不能再更改" in response.content.decode()
     assert list(published.assessors.values_list("username", flat=True)) == ["county_admin"]
+
+
+def test_the_score_listing_says_which_scores_count(world, client_as, in_conflict):
+    unit = in_conflict.units.get()
+    services.do_set_assessors(in_conflict, [world["county_admin"]], acting_user=None)
+    rows = client_as("county_admin").get("/api/v1/evaluation/scores/", {"unit": unit.pk}).json()
+    rows = rows.get("results", rows)
+    by_assessor = {row["assessor"]: row["counted"] for row in rows if row["source"] == "assessor"}
+    assert by_assessor == {world["county_admin"].pk: True, world["sysadmin"].pk: False}
+    assert {row["counted"] for row in rows} == {True, False}
+    assert set(ItemScore.objects.counted(in_conflict).values_list("pk", flat=True)) == {
+        row["id"] for row in rows if row["counted"]
+    }
