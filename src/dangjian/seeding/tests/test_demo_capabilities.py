@@ -52,6 +52,7 @@ from dangjian.seeding import DEMO_PASSWORD
 from dangjian.seeding.activities import DemoGaps, add_months, first_town, month_start, quarter_of
 from dangjian.seeding.builders import county_plan
 from dangjian.seeding.people import add_years
+from dangjian.seeding.tests.helpers import plan_facts, run_seed
 from dangjian.study.models import (
     Course,
     Note,
@@ -83,21 +84,9 @@ pytestmark = pytest.mark.django_db
 def demo(django_db_setup, django_db_blocker):
     """What `dangjian seed --scale demo` printed; the data stays for the module's tests."""
     with django_db_blocker.unblock():
-        yield _seed(scale="demo")
+        yield run_seed(scale="demo")
         call_command("flush", interactive=False, verbosity=0)
         seed_migration_data()
-
-
-def _seed(*args, **options) -> str:
-    out = io.StringIO()
-    call_command("seed", *args, stdout=out, **options)
-    return out.getvalue()
-
-
-def _plan_facts(plan):
-    orgs = [(node.path, node.code, node.name, node.kind) for node in plan.nodes()]
-    people = [(person.name, person.id_number, person.birth_date) for person in plan.people()]
-    return orgs, people
 
 
 # development: about 60 files at every stage, some overdue, one refused step and one audited override;
@@ -341,7 +330,7 @@ def test_the_demo_member_has_items_hours_and_points(demo):
 def test_demo_seed_writes_the_plan_as_a_valid_tree(demo):
     output = demo
     plan = county_plan("demo", 2026, timezone.localdate())
-    orgs, people = _plan_facts(plan)
+    orgs, people = plan_facts(plan)
     assert list(Organization.objects.order_by("path").values_list("path", "code", "name", "kind")) == orgs
     provider = crypto_provider()
     assert sorted(Member.objects.values_list("id_number_index", flat=True)) == sorted(
@@ -416,10 +405,10 @@ def test_seed_writes_one_import_event_and_never_runs_twice(demo):
     assert imports.count() == 1
     assert "dangjian seed --scale demo --seed 2026" in imports.get().message
     with pytest.raises(CommandError, match="--reuse"):
-        _seed(scale="demo")
+        run_seed(scale="demo")
     with pytest.raises(CommandError, match="不一致"):
-        _seed(scale="county", reuse=True)
-    assert "沿用" in _seed(scale="demo", reuse=True)
+        run_seed(scale="county", reuse=True)
+    assert "沿用" in run_seed(scale="demo", reuse=True)
     assert Organization.objects.filter(depth=1).count() == 1
 
 

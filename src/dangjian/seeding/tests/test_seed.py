@@ -1,25 +1,11 @@
 """`dangjian seed` at demo scale: the plan is deterministic and its paths follow treebeard (the seeded
 demo itself is checked in test_demo_capabilities, seeded once)."""
 
-import io
-
-from django.core.management import call_command
 from django.utils import timezone
 
 from dangjian.seeding.builders import county_plan
 from dangjian.seeding.plan import path_step
-
-
-def _seed(*args, **options) -> str:
-    out = io.StringIO()
-    call_command("seed", *args, stdout=out, **options)
-    return out.getvalue()
-
-
-def _plan_facts(plan):
-    orgs = [(node.path, node.code, node.name, node.kind) for node in plan.nodes()]
-    people = [(person.name, person.id_number, person.birth_date) for person in plan.people()]
-    return orgs, people
+from dangjian.seeding.tests.helpers import plan_facts
 
 
 def test_path_steps_follow_treebeard():
@@ -37,7 +23,7 @@ def test_the_same_seed_gives_the_same_plan_and_another_seed_another():
     today = timezone.localdate()
     first, again = county_plan("demo", 2026, today), county_plan("demo", 2026, today)
     other = county_plan("demo", 7, today)
-    assert _plan_facts(first) == _plan_facts(again)
-    assert _plan_facts(first)[1] != _plan_facts(other)[1]
+    assert plan_facts(first) == plan_facts(again)
+    assert plan_facts(first)[1] != plan_facts(other)[1]
     assert {n.name for n in first.nodes()} != {n.name for n in other.nodes()}
-    assert 500 <= len(_plan_facts(first)[1]) <= 750
+    assert 500 <= len(plan_facts(first)[1]) <= 750
