@@ -312,12 +312,25 @@ class AssessmentUnit(TimeStampedModel):
 class ScoreQuerySet(ScopedQuerySet):
     scope_path_field = "unit__organization__path"
 
+    @staticmethod
+    def _counts(named) -> models.Q:
+        """A score counts unless its assessor is no longer named (kept on record, see
+        `services.do_set_assessors`); scores from the command line name no assessor and count. `named`:
+        the rows of the assessors table of the score's assessment."""
+        return models.Q(assessor__isnull=True) | models.Q(assessor__in=named.values("user_id"))
+
     def counted(self, assessment):
-        """The rows that count in `assessment`'s results: all but the scores of assessors no longer named
-        (kept on record, see `services.do_set_assessors`). Scores from the command line name no assessor
-        and count."""
-        named = Assessment.assessors.through.objects.filter(assessment_id=assessment.pk).values("user_id")
-        return self.filter(models.Q(assessor__isnull=True) | models.Q(assessor__in=named))
+        """The rows that count in `assessment`'s results."""
+        named = Assessment.assessors.through.objects.filter(assessment_id=assessment.pk)
+        return self.filter(self._counts(named))
+
+    def with_counted(self):
+        """Each row annotated `counted` (bool) by the same rule, for its own assessment (listings)."""
+        assessment = models.OuterRef("unit__assessment_id")
+        named = Assessment.assessors.through.objects.filter(assessment_id=assessment)
+        return self.annotate(
+            counted=models.ExpressionWrapper(self._counts(named), output_field=models.BooleanField())
+        )
 
 
 class ItemScore(TimeStampedModel):

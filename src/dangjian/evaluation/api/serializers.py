@@ -141,7 +141,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         read_only_fields = ["source", "assessor", "value", "evidence_url", "record_ids"]
 
     def get_counted(self, score) -> bool:
-        # The listing annotates it (ItemScore.objects.counted's rule); a score just made by a named
+        # The listing annotates it (ItemScore.objects.with_counted); a score just made by a named
         # assessor counts.
         return getattr(score, "counted", True)
 

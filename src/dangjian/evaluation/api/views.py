@@ -1,7 +1,6 @@
 """API of 考核评价 (/api/v1/evaluation/): the same scoping and services as the pages. Assessments, units,
 scores and appeals here; the rubric editor's rubrics, sections and items in `views_rubrics.py`."""
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -175,11 +174,7 @@ class ScoreViewSet(mixins.ListModelMixin, ScopedViewSet):
         viewsets.GenericViewSet.initial(self, request, *args, **kwargs)
 
     def get_queryset(self):
-        named = Assessment.assessors.through.objects.filter(
-            assessment_id=OuterRef("unit__assessment_id"), user_id=OuterRef("assessor_id")
-        )
-        counted = ExpressionWrapper(Q(assessor__isnull=True) | Q(Exists(named)), output_field=BooleanField())
-        rows = super().get_queryset().annotate(counted=counted).order_by("unit", "item", "pk")
+        rows = super().get_queryset().with_counted().order_by("unit", "item", "pk")
         unit = self.request.query_params.get("unit")
         return rows.filter(unit_id=unit) if unit and unit.isdigit() else rows
 
